@@ -1,0 +1,11 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+func newSimulateCmd() *cobra.Command {
+	return &cobra.Command{Use: "simulate", RunE: func(*cobra.Command, []string) error { return errors.New("simulate: not implemented yet") }}
+}
