@@ -29,3 +29,14 @@ type Example struct {
 type Rejects struct {
 	// filled in by the ais package
 }
+
+// Add counts one rejected line and keeps it as an example if fewer than a few of its reason are kept.
+func (r *Rejects) Add(reason Reason, file string, line int64, text []byte) {
+	panic("not implemented yet")
+}
+
+// Counts returns the number of rejected lines by reason.
+func (r *Rejects) Counts() map[Reason]int64 { panic("not implemented yet") }
+
+// Examples returns the kept examples, ordered by reason then file and line.
+func (r *Rejects) Examples() []Example { panic("not implemented yet") }
