@@ -3,6 +3,7 @@ package ais
 import (
 	"io"
 	"sync/atomic"
+	"time"
 )
 
 // Reader yields records in input order. Next returns io.EOF at the end of input;
@@ -25,6 +26,7 @@ type Options struct {
 	Workers    int               // decoding goroutines for large inputs; <= 0 means 1
 	Rejects    *Rejects          // where bad lines are counted; nil discards
 	BytesRead  *atomic.Int64     // when set, counts raw (compressed) bytes read, for progress
+	Clock      func() time.Time  // live feeds: arrival time for lines that carry no time of their own; nil for archives
 }
 
 // Open opens a file ("-" is standard input), detects compression (gzip, zstd,
