@@ -1,35 +1,5 @@
 package geo
 
-// DistanceM is the great-circle distance in metres between two points in degrees.
-func DistanceM(lat1Deg, lon1Deg, lat2Deg, lon2Deg float64) float64 {
-	panic("geo.DistanceM: not implemented yet")
-}
-
-// Grid is a uniform grid of cells at least cellM wide for neighbour queries over
-// many points; it is rebuilt (Reset, Insert...) at every detector step and does
-// not allocate per query once warm. Correct across the antimeridian and near the poles.
-type Grid struct{}
-
-// NewGrid returns an empty grid with cells at least cellM metres wide.
-func NewGrid(cellM float64) *Grid { panic("geo.NewGrid: not implemented yet") }
-
-// Reset empties the grid, keeping its memory.
-func (g *Grid) Reset() { panic("not implemented yet") }
-
-// Insert adds point id at the given position.
-func (g *Grid) Insert(id int32, latDeg, lonDeg float64) { panic("not implemented yet") }
-
-// Pairs calls fn once for every pair of inserted points within maxDistM (maxDistM <= cell width),
-// with a < b, in a deterministic order.
-func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
-	panic("not implemented yet")
-}
-
-// Near calls fn for every inserted point within radiusM of the position (any radius).
-func (g *Grid) Near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64)) {
-	panic("not implemented yet")
-}
-
 // Ports is an index of exclusion points (ports, anchorages) and polygons.
 type Ports struct{}
 

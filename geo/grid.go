@@ -1,0 +1,324 @@
+package geo
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Grid is a uniform grid of cells at least cellM wide for neighbour queries over
+// many points; it is rebuilt (Reset, Insert...) at every detector step and does
+// not allocate per query once warm. Correct across the antimeridian and near the poles.
+//
+// Rows are bands of fixed latitude at least cellM high; inside a row the points are
+// kept sorted by longitude, so a cell is a longitude window whose width follows
+// 1/cos(lat) of the row's most poleward edge and wraps at ±180°. A row touching a
+// pole is one cell. Hand-written rather than orb's quadtree: this is the detector's
+// hot path, measured in benchmarks/grid_test.go.
+type Grid struct {
+	rowDeg   float64     // row height in degrees of latitude (a little over cellM)
+	nRows    int32       // number of rows from -90° to 90°
+	pts      []gridPoint // inserted points; sorted by (row, lon, lat, id) once built
+	rows     []int32     // occupied rows, ascending
+	rowStart []int32     // pts[rowStart[i]:rowStart[i+1]] are the points of rows[i]
+	built    bool        // pts, rows and rowStart are sorted and current
+}
+
+// gridPoint is one inserted point with the cosine of its latitude cached for haversine.
+type gridPoint struct {
+	lat, lon, cos float64
+	row, id       int32
+}
+
+// Safety margins against floating-point rounding: bounds are widened a little so
+// no pair is missed; the exact distance test decides.
+const (
+	relMargin = 1e-9
+	absMargin = 1e-12
+)
+
+// NewGrid returns an empty grid with cells at least cellM metres wide (1 m if cellM is not positive).
+func NewGrid(cellM float64) *Grid {
+	if !(cellM > 0) {
+		cellM = 1
+	}
+	rowDeg := cellM / MetresPerDegLat * (1 + 1e-6)
+	nRows := math.Ceil(180 / rowDeg)
+	if nRows > math.MaxInt32/2 {
+		nRows = math.MaxInt32 / 2
+		rowDeg = 180 / nRows
+	}
+	return &Grid{rowDeg: rowDeg, nRows: int32(nRows)}
+}
+
+// Reset empties the grid, keeping its memory.
+func (g *Grid) Reset() {
+	g.pts = g.pts[:0]
+	g.rows = g.rows[:0]
+	g.rowStart = g.rowStart[:0]
+	g.built = false
+}
+
+// Len returns the number of points in the grid.
+func (g *Grid) Len() int { return len(g.pts) }
+
+// Insert adds point id at the given position; positions outside ±90°/±180° or NaN are ignored.
+func (g *Grid) Insert(id int32, latDeg, lonDeg float64) {
+	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180) {
+		return
+	}
+	g.pts = append(g.pts, gridPoint{lat: latDeg, lon: lonDeg, cos: math.Cos(latDeg * radPerDeg), row: g.rowOf(latDeg), id: id})
+	g.built = false
+}
+
+// rowOf returns the row holding latitude latDeg, clamped to the grid.
+func (g *Grid) rowOf(latDeg float64) int32 {
+	r := math.Floor((latDeg + 90) / g.rowDeg)
+	if !(r >= 0) {
+		return 0
+	}
+	if r >= float64(g.nRows) {
+		return g.nRows - 1
+	}
+	return int32(r)
+}
+
+// rowCos returns the cosine of the most poleward latitude of row r (0 at a pole).
+func (g *Grid) rowCos(r int32) float64 {
+	lo := float64(r)*g.rowDeg - 90
+	m := max(math.Abs(lo), math.Abs(lo+g.rowDeg))*(1+relMargin) + absMargin
+	if m >= 90 {
+		return 0
+	}
+	return math.Cos(m * radPerDeg)
+}
+
+// comparePoints orders points by row, longitude, latitude and id, so the order
+// (and with it every callback order) does not depend on insertion order.
+func comparePoints(a, b gridPoint) int {
+	if c := cmp.Compare(a.row, b.row); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.lon, b.lon); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.lat, b.lat); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// build sorts the points and indexes the occupied rows.
+func (g *Grid) build() {
+	if g.built {
+		return
+	}
+	slices.SortFunc(g.pts, comparePoints)
+	g.rows = g.rows[:0]
+	g.rowStart = g.rowStart[:0]
+	for i := range g.pts {
+		if i == 0 || g.pts[i].row != g.pts[i-1].row {
+			g.rows = append(g.rows, g.pts[i].row)
+			g.rowStart = append(g.rowStart, int32(i))
+		}
+	}
+	g.rowStart = append(g.rowStart, int32(len(g.pts)))
+	g.built = true
+}
+
+// search holds the bounds of one distance query derived once from its radius.
+type search struct {
+	distM  float64 // the radius in metres
+	latDeg float64 // bound on |Δlat| in degrees for points within distM
+	sHalf  float64 // sin(distM / 2R), or +Inf when distM spans half the globe
+	hMax   float64 // loose bound on the haversine of points within distM
+}
+
+// newSearch derives the bounds of a query of radius distM.
+func newSearch(distM float64) search {
+	a := distM / (2 * EarthRadiusM)
+	s := search{distM: distM, latDeg: distM/MetresPerDegLat*(1+relMargin) + absMargin, sHalf: math.Inf(1), hMax: 1}
+	if a < math.Pi/2 {
+		s.sHalf = math.Sin(a)
+		s.hMax = min(1, s.sHalf*s.sHalf*(1+relMargin)+absMargin)
+	}
+	return s
+}
+
+// dLon bounds |Δlon| in degrees between points within the radius whose latitudes have
+// cosines at least c1 and c2: hav(Δλ) <= hav(d/R) / (cos φ1 cos φ2). It returns 180
+// or more when every longitude qualifies.
+func (s search) dLon(c1, c2 float64) float64 {
+	c := c1 * c2
+	if c <= 0 {
+		return 360
+	}
+	x := s.sHalf / math.Sqrt(c)
+	if x >= 1 {
+		return 360
+	}
+	return 2*math.Asin(x)/radPerDeg*(1+relMargin) + absMargin
+}
+
+// within returns the distance between two points and whether it is at most the radius;
+// the distance is exactly DistanceM's.
+func (s search) within(lat1, lon1, cos1 float64, p *gridPoint) (float64, bool) {
+	if math.Abs(p.lat-lat1) > s.latDeg {
+		return 0, false
+	}
+	h := haversine(lat1, lon1, cos1, p.lat, p.lon, p.cos)
+	if h > s.hMax {
+		return 0, false
+	}
+	d := 2 * EarthRadiusM * math.Asin(math.Sqrt(h))
+	return d, d <= s.distM
+}
+
+// lonWindow returns the index ranges [a0,a1) and [b0,b1) of the points of seg (sorted
+// by longitude) whose longitude is within dl degrees of lonDeg, wrapping at ±180°.
+func lonWindow(seg []gridPoint, lonDeg, dl float64) (a0, a1, b0, b1 int) {
+	if dl >= 180 {
+		return 0, len(seg), 0, 0
+	}
+	lo, hi := lonDeg-dl, lonDeg+dl
+	switch {
+	case lo < -180:
+		return 0, upperBound(seg, hi), lowerBound(seg, lo+360), len(seg)
+	case hi > 180:
+		return 0, upperBound(seg, hi-360), lowerBound(seg, lo), len(seg)
+	default:
+		return lowerBound(seg, lo), upperBound(seg, hi), 0, 0
+	}
+}
+
+// lowerBound returns the first index of seg with longitude >= lonDeg.
+func lowerBound(seg []gridPoint, lonDeg float64) int {
+	lo, hi := 0, len(seg)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if seg[m].lon < lonDeg {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// upperBound returns the first index of seg with longitude > lonDeg.
+func upperBound(seg []gridPoint, lonDeg float64) int {
+	lo, hi := 0, len(seg)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if seg[m].lon <= lonDeg {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// Pairs calls fn once for every pair of inserted points within maxDistM, with a < b,
+// in a deterministic order (by row, then longitude); distM is exactly DistanceM's.
+// Any maxDistM works; it is fastest when maxDistM <= the cell width.
+func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
+	if !(maxDistM >= 0) {
+		return
+	}
+	g.build()
+	s := newSearch(maxDistM)
+	k := int32(math.Ceil(s.latDeg / g.rowDeg))
+	emit := func(p, q *gridPoint, d float64) {
+		if p.id < q.id {
+			fn(p.id, q.id, d)
+		} else {
+			fn(q.id, p.id, d)
+		}
+	}
+	for ri, r := range g.rows {
+		seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
+		c := g.rowCos(r)
+		// Pairs inside the row: each point with the points after it, plus across ±180°.
+		dl := s.dLon(c, c)
+		for i := range seg {
+			p := &seg[i]
+			for j := i + 1; j < len(seg) && (dl >= 180 || seg[j].lon <= p.lon+dl); j++ {
+				if d, ok := s.within(p.lat, p.lon, p.cos, &seg[j]); ok {
+					emit(p, &seg[j], d)
+				}
+			}
+			if dl < 180 && p.lon+dl > 180 {
+				for j := 0; j < i && seg[j].lon <= p.lon+dl-360; j++ {
+					if d, ok := s.within(p.lat, p.lon, p.cos, &seg[j]); ok {
+						emit(p, &seg[j], d)
+					}
+				}
+			}
+		}
+		// Pairs with the rows above, up to k rows away.
+		for rj := ri + 1; rj < len(g.rows) && g.rows[rj] <= r+k; rj++ {
+			up := g.pts[g.rowStart[rj]:g.rowStart[rj+1]]
+			dl := s.dLon(c, g.rowCos(g.rows[rj]))
+			for i := range seg {
+				p := &seg[i]
+				a0, a1, b0, b1 := lonWindow(up, p.lon, dl)
+				for j := a0; j < a1; j++ {
+					if d, ok := s.within(p.lat, p.lon, p.cos, &up[j]); ok {
+						emit(p, &up[j], d)
+					}
+				}
+				for j := b0; j < b1; j++ {
+					if d, ok := s.within(p.lat, p.lon, p.cos, &up[j]); ok {
+						emit(p, &up[j], d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Near calls fn for every inserted point within radiusM of the position (any radius),
+// in a deterministic order; distM is exactly DistanceM's.
+func (g *Grid) Near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64)) {
+	g.near(latDeg, lonDeg, radiusM, func(id int32, distM float64) bool {
+		fn(id, distM)
+		return true
+	})
+}
+
+// Any reports whether any inserted point is within radiusM of the position; it stops at the first.
+func (g *Grid) Any(latDeg, lonDeg, radiusM float64) bool {
+	found := false
+	g.near(latDeg, lonDeg, radiusM, func(int32, float64) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// near calls fn for the points within radiusM of the position until fn returns false.
+func (g *Grid) near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64) bool) {
+	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180 && radiusM >= 0) {
+		return
+	}
+	g.build()
+	s := newSearch(radiusM)
+	cq := math.Cos(latDeg * radPerDeg)
+	rlo, rhi := g.rowOf(latDeg-s.latDeg), g.rowOf(latDeg+s.latDeg)
+	ri, _ := slices.BinarySearch(g.rows, rlo)
+	for ; ri < len(g.rows) && g.rows[ri] <= rhi; ri++ {
+		seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
+		a0, a1, b0, b1 := lonWindow(seg, lonDeg, s.dLon(cq, g.rowCos(g.rows[ri])))
+		for j := a0; j < a1; j++ {
+			if d, ok := s.within(latDeg, lonDeg, cq, &seg[j]); ok && !fn(seg[j].id, d) {
+				return
+			}
+		}
+		for j := b0; j < b1; j++ {
+			if d, ok := s.within(latDeg, lonDeg, cq, &seg[j]); ok && !fn(seg[j].id, d) {
+				return
+			}
+		}
+	}
+}
