@@ -1,0 +1,111 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGeoJSONCollection(t *testing.T) {
+	var buf bytes.Buffer
+	writeAll(t, NewGeoJSON(&buf), testEvents())
+	fc, err := geojson.UnmarshalFeatureCollection(buf.Bytes())
+	require.NoError(t, err, buf.String())
+
+	// encounter: point + 2 tracks; loiter: point + 1 track (the empty track is skipped); gap: point; identity: point.
+	require.Len(t, fc.Features, 7)
+	wantTypes := []string{"Point", "MultiLineString", "LineString", "Point", "LineString", "Point", "Point"}
+	wantEvents := []string{"enc1", "enc1", "enc1", "loi1", "loi1", "gap1", "id1"}
+	for i, f := range fc.Features {
+		assert.Equal(t, wantTypes[i], f.Geometry.GeoJSONType(), "feature %d", i)
+		assert.Equal(t, wantEvents[i], f.Properties["event_id"], "feature %d", i)
+		for _, k := range []string{"type", "status", "alert", "score", "reasons", "start", "end", "duration_s",
+			"marker-color", "marker-size", "stroke", "stroke-width"} {
+			assert.Contains(t, f.Properties, k, "feature %d", i)
+		}
+	}
+
+	enc := fc.Features[0]
+	assert.Equal(t, orb.Point{179.99, 38.123457}, enc.Geometry)
+	assert.Equal(t, "event", enc.Properties["feature"])
+	assert.Equal(t, true, enc.Properties["alert"])
+	assert.Equal(t, ColorAlert, enc.Properties["marker-color"])
+	assert.Equal(t, []any{"flag-kp", "flag-cn", "barge-like"}, enc.Properties["reasons"])
+	assert.Equal(t, "2026-03-01T22:00:00Z", enc.Properties["start"])
+	assert.Equal(t, 445123456.0, enc.Properties["mmsi_1"])
+	assert.Equal(t, 412000001.0, enc.Properties["mmsi_2"])
+	assert.Equal(t, "KP", enc.Properties["flag_1"])
+	assert.Equal(t, 42.4, enc.Properties["min_distance_m"])
+	vessels, ok := enc.Properties["vessels"].([]any)
+	require.True(t, ok)
+	require.Len(t, vessels, 2)
+	assert.Equal(t, "CHON MA SAN", vessels[0].(map[string]any)["name"])
+
+	// The first track crosses +180° halfway between (179.995, 38.102) and
+	// (-179.995, 38.103): split there, at the interpolated latitude.
+	kp := fc.Features[1]
+	assert.Equal(t, "track", kp.Properties["feature"])
+	assert.Equal(t, 445123456.0, kp.Properties["mmsi"])
+	assert.Equal(t, "CHON MA SAN", kp.Properties["name"])
+	assert.Equal(t, ColorAlert, kp.Properties["stroke"])
+	mls := kp.Geometry.(orb.MultiLineString)
+	require.Len(t, mls, 2)
+	require.Len(t, mls[0], 4)
+	require.Len(t, mls[1], 4)
+	assert.Equal(t, 180.0, mls[0][3][0])
+	assert.Equal(t, -180.0, mls[1][0][0])
+	assert.InDelta(t, 38.1025, mls[0][3][1], 1e-6)
+	assert.Equal(t, mls[0][3][1], mls[1][0][1])
+	assert.Equal(t, orb.Point{-179.975, 38.105}, mls[1][3])
+
+	cn := fc.Features[2]
+	assert.Equal(t, 412000001.0, cn.Properties["mmsi"])
+	assert.Equal(t, "B", cn.Properties["class"])
+	assert.NotContains(t, cn.Properties, "name")
+	assert.Len(t, cn.Geometry.(orb.LineString), 3)
+
+	assert.Equal(t, ColorLoitering, fc.Features[3].Properties["marker-color"])
+	assert.Equal(t, ColorLoitering, fc.Features[4].Properties["stroke"])
+
+	gap := fc.Features[5]
+	assert.Equal(t, orb.Point{125, 39}, gap.Geometry, "a gap's point is where the vessel went dark")
+	assert.Equal(t, ColorGap, gap.Properties["marker-color"])
+	assert.Equal(t, 39.1, gap.Properties["end_lat"])
+	assert.Equal(t, "412000001;413000002", gap.Properties["near_start"])
+
+	id := fc.Features[6]
+	assert.Equal(t, ColorIdentity, id.Properties["marker-color"])
+	assert.Equal(t, "imo-checksum", id.Properties["anomaly"])
+	assert.Equal(t, []any{}, id.Properties["reasons"])
+}
+
+func TestGeoJSONEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, NewGeoJSON(&buf).Close())
+	fc, err := geojson.UnmarshalFeatureCollection(buf.Bytes())
+	require.NoError(t, err)
+	assert.Empty(t, fc.Features)
+}
+
+func TestSplitAntimeridian(t *testing.T) {
+	tests := []struct {
+		name string
+		in   orb.LineString
+		want orb.MultiLineString
+	}{
+		{"no crossing", orb.LineString{{10, 1}, {11, 2}}, orb.MultiLineString{{{10, 1}, {11, 2}}}},
+		{"eastward", orb.LineString{{179, 0}, {-179, 2}}, orb.MultiLineString{{{179, 0}, {180, 1}}, {{-180, 1}, {-179, 2}}}},
+		{"westward", orb.LineString{{-179, 0}, {179, 2}}, orb.MultiLineString{{{-179, 0}, {-180, 1}}, {{180, 1}, {179, 2}}}},
+		{"there and back", orb.LineString{{179, 0}, {-179, 0}, {179, 0}},
+			orb.MultiLineString{{{179, 0}, {180, 0}}, {{-180, 0}, {-179, 0}, {-180, 0}}, {{180, 0}, {179, 0}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, splitAntimeridian(tt.in))
+		})
+	}
+}
