@@ -43,3 +43,26 @@ type GapConfig struct {
 	MinDuration     time.Duration `yaml:"min_duration"`      // 6h
 	CoverageRadiusM float64       `yaml:"coverage_radius_m"` // others heard within this meanwhile (50 km)
 }
+
+// DefaultConfig returns the documented defaults: GFW's published encounter
+// definition (500 m, 2 kn, 2 h, merged within 4 h, 10 km from ports) on a
+// 10-minute step, loitering at 2 kn for 4 h, gaps of 6 h with 50 km coverage.
+// The step is GFW's 10 minutes: a 5-minute step halves the error on start and
+// end but doubles the per-step work over every active vessel, and the 2-hour
+// minimum duration already spans 12 steps.
+func DefaultConfig() Config {
+	return Config{
+		Track: TrackConfig{
+			Lateness:          10 * time.Minute,
+			MaxImpliedSpeedKn: 50,
+			Step:              10 * time.Minute,
+			MaxInterpGap:      time.Hour,
+			MaxExtrapolation:  15 * time.Minute,
+			EvidencePadding:   2 * time.Hour,
+		},
+		Encounter: EncounterConfig{MaxDistanceM: 500, MaxSpeedKn: 2, MinDuration: 2 * time.Hour, MergeGap: 4 * time.Hour, PortDistanceM: 10_000},
+		Loiter:    LoiterConfig{MaxSpeedKn: 2, MinDuration: 4 * time.Hour, AwayFromPorts: true},
+		Gap:       GapConfig{MinDuration: 6 * time.Hour, CoverageRadiusM: 50_000},
+		Rules:     DefaultRules(),
+	}
+}
