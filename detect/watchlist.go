@@ -67,7 +67,6 @@ func readWatchlist(r io.Reader) (*Watchlist, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = sniffComma(head)
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 
 	header, err := cr.Read()

@@ -1,0 +1,183 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const ofacPath = "../../shared/data/reference/ofac_sdn_vessels_20240503.csv"
+
+func TestLoadWatchlistOFAC(t *testing.T) {
+	if _, err := os.Stat(ofacPath); err != nil {
+		t.Skipf("../shared/data absent: %v", err)
+	}
+	w, err := LoadWatchlist(ofacPath)
+	require.NoError(t, err)
+	// 851 vessel rows, each with at least a name (data README).
+	assert.Equal(t, 851, w.Len())
+
+	dprk, noFlag := 0, 0
+	for _, e := range w.entries {
+		if strings.Contains(e.Label, "DPRK") {
+			dprk++
+		}
+		if e.Flag == "" {
+			noFlag++
+		}
+	}
+	assert.Equal(t, 105, dprk, "rows under DPRK programmes (data README)")
+	assert.Equal(t, 36, noFlag, "every flag name resolves but the 35 empty ones and \"None Identified\"")
+
+	// CHONG CHON GANG, DPRK programme, IMO 7937317, flagged DPRK.
+	e, ok := w.ByIMO(7937317)
+	require.True(t, ok)
+	assert.Equal(t, "CHONG CHON GANG", e.Name)
+	assert.Equal(t, "DPRK", e.Label)
+	assert.Equal(t, "KP", e.Flag)
+	byName, ok := w.ByName("chong-chon gang")
+	require.True(t, ok)
+	assert.Equal(t, uint32(7937317), byName.IMO)
+
+	// ARTAVIL: IMO 9187629 listed with MMSI 572469210, flag Iran.
+	e, ok = w.ByMMSI(572469210)
+	require.True(t, ok)
+	assert.Equal(t, uint32(9187629), e.IMO)
+	assert.Equal(t, "IR", e.Flag)
+
+	_, ok = w.ByIMO(9999999)
+	assert.False(t, ok)
+}
+
+func TestLoadWatchlistVariantsFile(t *testing.T) {
+	w, err := LoadWatchlist("testdata/watchlist_variants.csv")
+	require.NoError(t, err)
+	assert.Equal(t, 2, w.Len(), "the row without identity is skipped")
+
+	e, ok := w.ByIMO(9383663)
+	require.True(t, ok)
+	assert.Equal(t, WatchEntry{IMO: 9383663, Name: "HWANG GUM SAN 2", Flag: "KP", Label: "UN1718", Line: 2}, e)
+	e, ok = w.ByName("HWANG GUM SAN 2")
+	require.True(t, ok)
+	assert.Equal(t, uint32(9383663), e.IMO)
+
+	e, ok = w.ByMMSI(445001000)
+	require.True(t, ok)
+	assert.Equal(t, uint32(8018900), e.IMO)
+	assert.Equal(t, "KP", e.Flag)
+}
+
+func TestReadWatchlistVariants(t *testing.T) {
+	tests := []struct {
+		name  string
+		csv   string
+		imo   uint32
+		mmsi  uint32
+		vname string
+	}{
+		{"plain", "imo,mmsi,name\n9383663,412000001,Ocean Star\n", 9383663, 412000001, "OCEAN STAR"},
+		{"upper case and prefix", "IMO,NAME\nIMO9383663,OCEAN STAR\n", 9383663, 0, "OCEAN STAR"},
+		{"imo colon", "Imo No.,Ship Name\nIMO: 9383663,ocean   star\n", 9383663, 0, "OCEAN STAR"},
+		{"tab separated", "vessel_name\tmmsi_number\nOcean-Star\t412000001\n", 0, 412000001, "OCEAN STAR"},
+		{"quoted with commas", "name,imo,remarks\n\"OCEAN STAR\",9383663,\"a, b; c\"\n", 9383663, 0, "OCEAN STAR"},
+		{"mmsi only", "MMSI\n412000001\n", 0, 412000001, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := readWatchlist(strings.NewReader(tt.csv))
+			require.NoError(t, err)
+			require.Equal(t, 1, w.Len())
+			e := w.entries[0]
+			assert.Equal(t, tt.imo, e.IMO)
+			assert.Equal(t, tt.mmsi, e.MMSI)
+			assert.Equal(t, tt.vname, e.Name)
+			if tt.imo != 0 {
+				_, ok := w.ByIMO(tt.imo)
+				assert.True(t, ok)
+			}
+			if tt.vname != "" {
+				_, ok := w.ByName(strings.ToLower(tt.vname))
+				assert.True(t, ok)
+			}
+		})
+	}
+}
+
+func TestReadWatchlistErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		csv  string
+		want []string
+	}{
+		{"empty", "", []string{"empty file", "imo, mmsi or name"}},
+		{"no identity column", "ent_num,owner\n1,x\n", []string{"line 1", "no imo, mmsi or name column", "ent_num"}},
+		{"bad imo", "imo,name\n9383663,A\n12345,B\n", []string{"line 3", "imo column", `"12345"`, "7-digit"}},
+		{"bad mmsi", "mmsi\n412000001\nabc\n", []string{"line 3", "mmsi column", `"abc"`}},
+		{"mmsi too long", "mmsi\n4120000011\n", []string{"line 2", "mmsi column"}},
+		{"broken quote", "name,imo\n\"A,9383663\nB\"x,1\n", []string{"line"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readWatchlist(strings.NewReader(tt.csv))
+			require.Error(t, err)
+			for _, s := range tt.want {
+				assert.Contains(t, err.Error(), s)
+			}
+		})
+	}
+}
+
+func TestLoadWatchlistErrorNamesFile(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nope.csv")
+	_, err := LoadWatchlist(missing)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), missing)
+
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("owner\nx\n"), 0o644))
+	_, err = LoadWatchlist(bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), bad)
+	assert.Contains(t, err.Error(), "no imo, mmsi or name column")
+}
+
+func TestNilWatchlist(t *testing.T) {
+	var w *Watchlist
+	assert.Equal(t, 0, w.Len())
+	_, ok := w.ByIMO(9383663)
+	assert.False(t, ok)
+	_, ok = w.ByMMSI(412000001)
+	assert.False(t, ok)
+	_, ok = w.ByName("X")
+	assert.False(t, ok)
+}
+
+func TestNormNameAndFlagCode(t *testing.T) {
+	names := map[string]string{
+		"Hwang-Gum  San 2.": "HWANG GUM SAN 2",
+		"  ST. JOHN'S @@@@": "ST JOHNS",
+		"ocean_star":        "OCEAN STAR",
+		"@@@@@@@@":          "",
+		"Zhè Hǎi 1":         "ZHÈ HǍI 1",
+	}
+	for in, want := range names {
+		assert.Equal(t, want, normName(in), in)
+	}
+	flags := map[string]string{
+		"Democratic People's Republic of Korea": "KP",
+		"kp":                                    "KP",
+		"St. Kitts & Nevis":                     "KN",
+		"Saint Kitts and Nevis":                 "KN",
+		"China":                                 "CN",
+		"None Identified":                       "",
+		"":                                      "",
+	}
+	for in, want := range flags {
+		assert.Equal(t, want, flagCode(in), in)
+	}
+}
