@@ -1,0 +1,201 @@
+package ais
+
+import (
+	"bytes"
+	"time"
+)
+
+// lineKind says what a framed line is.
+type lineKind uint8
+
+// The line kinds.
+const (
+	lineSkip     lineKind = iota // blank, comment, or a tag block without a sentence
+	lineSentence                 // an AIVDM/AIVDO sentence
+	lineTime                     // a Gatehouse $PGHP line setting the time of the following sentences
+	lineReject                   // a bad line; reason says why
+)
+
+// maxLineBytes is the longest line accepted; longer ones are rejected without being buffered.
+const maxLineBytes = 4096
+
+// sentence is one framed line: an AIVDM/AIVDO sentence with the time and source it carries.
+// Slices point into the line.
+type sentence struct {
+	payload   []byte // armoured 6-bit payload
+	source    []byte // tag block s: or USCG station; nil when the line names none
+	time      time.Time
+	hasTime   bool
+	fill      uint8
+	fragCount uint8
+	fragNum   uint8
+	seqID     int16 // -1 when empty
+	channel   byte  // 0 when empty
+	group     groupTag
+}
+
+// groupTag is a tag block g: field: sentence num of count in group id.
+type groupTag struct {
+	num, count uint8
+	id         uint32
+	ok         bool
+}
+
+// frameLine splits one line (without its line end) into a sentence, a time line,
+// a line to skip or a reject. It allocates nothing for sentences.
+func frameLine(line []byte, s *sentence) (lineKind, Reason) {
+	*s = sentence{seqID: -1}
+	line = bytes.TrimRight(line, " \t\r\n")
+	if len(line) == 0 || line[0] == '#' {
+		return lineSkip, ""
+	}
+	for _, c := range line {
+		if c < 0x20 && c != '\t' || c >= 0x7f {
+			return lineReject, Binary
+		}
+	}
+	if line[0] == '\\' {
+		end := bytes.IndexByte(line[1:], '\\')
+		if end < 0 {
+			return lineReject, Truncated
+		}
+		if r := parseTagBlock(line[1:1+end], s); r != "" {
+			return lineReject, r
+		}
+		line = line[2+end:]
+		if len(line) == 0 {
+			return lineSkip, ""
+		}
+	}
+	start := bytes.IndexAny(line, "!$")
+	if start < 0 {
+		return lineReject, UnknownSentence
+	}
+	if start > 0 {
+		t, ok := parseLeadingTime(line[:start])
+		if !ok {
+			return lineReject, BadField
+		}
+		if !s.hasTime {
+			s.time, s.hasTime = t, true
+		}
+	}
+	line = line[start:]
+	star := bytes.IndexByte(line, '*')
+	if star < 0 || len(line) < star+3 {
+		return lineReject, Truncated
+	}
+	want, ok := parseHex2(line[star+1 : star+3])
+	if !ok {
+		return lineReject, BadChecksum
+	}
+	if xorBytes(line[1:star]) != want {
+		return lineReject, BadChecksum
+	}
+	if r := parseTrailer(line[star+3:], s); r != "" {
+		return lineReject, r
+	}
+	body := line[1:star]
+	comma := bytes.IndexByte(body, ',')
+	if comma < 0 {
+		return lineReject, UnknownSentence
+	}
+	addr := body[:comma]
+	if line[0] == '$' && string(addr) == "PGHP" {
+		t, ok := parsePGHP(body[comma+1:])
+		if !ok {
+			return lineReject, BadField
+		}
+		s.time, s.hasTime = t, true
+		return lineTime, ""
+	}
+	if len(addr) != 5 || addr[2] != 'V' || addr[3] != 'D' || (addr[4] != 'M' && addr[4] != 'O') {
+		return lineReject, UnknownSentence
+	}
+	return lineSentence, parseVDM(body[comma+1:], s)
+}
+
+// parseVDM reads the fields after the address: count, number, sequence id,
+// channel, payload, [vendor extra,] fill bits.
+func parseVDM(f []byte, s *sentence) Reason {
+	var field [6][]byte
+	n := 0
+	for n < len(field)-1 {
+		i := bytes.IndexByte(f, ',')
+		if i < 0 {
+			break
+		}
+		field[n], f = f[:i], f[i+1:]
+		n++
+	}
+	if n < 5 {
+		return Truncated
+	}
+	// The fill bits are the last field; a Navico GoFree extra field before it is ignored.
+	if i := bytes.LastIndexByte(f, ','); i >= 0 {
+		f = f[i+1:]
+	}
+	field[5] = f
+	if len(field[0]) != 1 || len(field[1]) != 1 || len(field[3]) > 1 || len(field[5]) > 1 {
+		return BadField
+	}
+	count, num := field[0][0]-'0', field[1][0]-'0'
+	if count < 1 || count > 9 || num < 1 || num > count {
+		return BadField
+	}
+	s.fragCount, s.fragNum = count, num
+	switch len(field[2]) {
+	case 0:
+	case 1:
+		if d := field[2][0] - '0'; d <= 9 {
+			s.seqID = int16(d)
+		} else {
+			return BadField
+		}
+	default:
+		return BadField
+	}
+	if len(field[3]) == 1 {
+		s.channel = field[3][0]
+	}
+	if len(field[5]) == 1 {
+		if d := field[5][0] - '0'; d <= 5 {
+			s.fill = d
+		} else {
+			return BadField
+		}
+	}
+	s.payload = field[4]
+	if len(s.payload) == 0 {
+		return EmptyPayload
+	}
+	return ""
+}
+
+// xorBytes is the NMEA checksum of b.
+func xorBytes(b []byte) byte {
+	var x byte
+	for _, c := range b {
+		x ^= c
+	}
+	return x
+}
+
+// parseHex2 reads two hexadecimal digits.
+func parseHex2(b []byte) (byte, bool) {
+	hi, ok1 := hexDigit(b[0])
+	lo, ok2 := hexDigit(b[1])
+	return hi<<4 | lo, ok1 && ok2
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
+}
