@@ -1,0 +1,177 @@
+package ais
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxCSVRecord bounds the bytes of one CSV record, so an unclosed quote cannot
+// pull a whole file into memory.
+const maxCSVRecord = 1 << 20
+
+// errRecordTooLong stops a CSV input whose record grows past maxCSVRecord.
+var errRecordTooLong = errors.New("CSV record over 1 MiB (an unclosed quote?)")
+
+// recordGuard counts the bytes read since the last record and fails past maxCSVRecord.
+type recordGuard struct {
+	r io.Reader
+	n int
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n > maxCSVRecord {
+		return 0, errRecordTooLong
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
+}
+
+// csvReader reads decoded AIS rows from a CSV file with a header. Each row
+// gives a Position record and, when its static columns change for the vessel,
+// a Static record right after it.
+type csvReader struct {
+	name    string
+	guard   *recordGuard
+	cr      *csv.Reader
+	rows    rowDecoder
+	cells   csvCells
+	pending Record // a Static record waiting its turn
+	rejects *Rejects
+}
+
+// newCSVReader reads the header and maps its columns (opt.Columns first, then
+// the known names); mmsi, time, lat and lon are required.
+func newCSVReader(r io.Reader, name string, opt Options) (*csvReader, error) {
+	g := &recordGuard{r: r}
+	cr := csv.NewReader(g)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty CSV, no header", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: CSV header: %w", name, err)
+	}
+	cols, err := mapColumns(header, opt.Columns)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := checkRequired(name, cols, header); err != nil {
+		return nil, err
+	}
+	tp := &timeParser{}
+	if opt.TimeLayout != "" {
+		tp.fixed = true
+		if opt.TimeLayout != "unix" {
+			tp.layout = opt.TimeLayout
+		}
+	}
+	return &csvReader{
+		name:    name,
+		guard:   g,
+		cr:      cr,
+		rows:    newRowDecoder(name, cols),
+		cells:   csvCells{times: tp},
+		rejects: opt.Rejects,
+	}, nil
+}
+
+// Next returns the next record; bad rows are counted as BadField and skipped.
+func (r *csvReader) Next() (Record, error) {
+	if r.pending.Kind != 0 {
+		rec := r.pending
+		r.pending = Record{}
+		return rec, nil
+	}
+	for {
+		r.guard.n = 0
+		fields, err := r.cr.Read()
+		line, _ := r.cr.FieldPos(0)
+		if err == io.EOF {
+			return Record{}, io.EOF
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) && !errors.Is(err, errRecordTooLong) {
+			r.reject(perr.StartLine, perr.Err.Error(), fields)
+			continue
+		}
+		if err != nil {
+			return Record{}, fmt.Errorf("%s:%d: %w", r.name, line, err)
+		}
+		r.cells.fields = fields
+		pos, st, err := r.rows.decode(&r.cells)
+		if err != nil {
+			r.reject(line, err.Error(), fields)
+			continue
+		}
+		r.pending = st
+		return pos, nil
+	}
+}
+
+// reject counts a bad row with its line and text.
+func (r *csvReader) reject(line int, why string, fields []string) {
+	if r.rejects != nil {
+		r.rejects.Add(BadField, r.name, int64(line), []byte(why+": "+strings.Join(fields, ",")))
+	}
+}
+
+// csvCells are the text fields of one CSV row.
+type csvCells struct {
+	fields []string
+	times  *timeParser
+}
+
+// notAvailable are the texts archives put in empty cells.
+var notAvailable = [...]string{"unknown", "undefined", "n/a", "na", "null", "nan"}
+
+// isNotAvailable reports whether a cell holds one of the notAvailable texts, in any case.
+func isNotAvailable(s string) bool {
+	for _, na := range notAvailable {
+		if strings.EqualFold(s, na) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *csvCells) text(i int) string {
+	if i < 0 || i >= len(c.fields) {
+		return ""
+	}
+	s := strings.TrimSpace(c.fields[i])
+	if isNotAvailable(s) {
+		return ""
+	}
+	return s
+}
+
+func (c *csvCells) number(i int) (float64, bool, error) {
+	s := c.text(i)
+	if s == "" {
+		return 0, false, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, fmt.Errorf("%q is not a number", s)
+	}
+	return v, true, nil
+}
+
+func (c *csvCells) instant(i int) (time.Time, bool, error) {
+	s := c.text(i)
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	t, err := c.times.parse(s)
+	return t, err == nil, err
+}
