@@ -1,0 +1,88 @@
+package feed
+
+import (
+	"bytes"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// Dedup drops a sentence already delivered by another feed within a window of
+// arrival time. It keys on the sentence itself (from '!' or '$' to the
+// checksum), not on the tag block or trailers, which differ between receivers.
+// Multipart fragments pass through: dropping one feed's copy of a fragment
+// could orphan the other fragments of that feed; the detector drops the
+// duplicate records they decode to (same MMSI, time and position).
+// Memory is bounded by the sentences of two windows. Safe for concurrent use.
+type Dedup struct {
+	window time.Duration
+	seed   maphash.Seed
+
+	mu        sync.Mutex
+	cur, prev map[uint64]struct{}
+	rotated   time.Time
+}
+
+// NewDedup returns a Dedup remembering sentences for at least window.
+func NewDedup(window time.Duration) *Dedup {
+	return &Dedup{window: window, seed: maphash.MakeSeed(), cur: map[uint64]struct{}{}, prev: map[uint64]struct{}{}}
+}
+
+// Seen reports whether line's sentence arrived within the window before now,
+// and remembers it.
+func (d *Dedup) Seen(line []byte, now time.Time) bool {
+	body := Sentence(line)
+	if body == nil {
+		return false
+	}
+	h := maphash.Bytes(d.seed, body)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.rotated.IsZero() {
+		d.rotated = now
+	}
+	if now.Sub(d.rotated) >= d.window {
+		d.prev, d.cur = d.cur, d.prev
+		clear(d.cur)
+		if now.Sub(d.rotated) >= 2*d.window {
+			clear(d.prev)
+		}
+		d.rotated = now
+	}
+	if _, ok := d.cur[h]; ok {
+		return true
+	}
+	if _, ok := d.prev[h]; ok {
+		return true
+	}
+	d.cur[h] = struct{}{}
+	return false
+}
+
+// Sentence returns the single-fragment AIS sentence (VDM or VDO) in line, from
+// its '!' or '$' through the two checksum digits, or nil when there is none
+// (or it is a fragment of a multipart message).
+func Sentence(line []byte) []byte {
+	start := bytes.IndexByte(line, '!')
+	if start < 0 {
+		start = bytes.IndexByte(line, '$')
+	}
+	if start < 0 || len(line) < start+7 {
+		return nil
+	}
+	s := line[start:]
+	if kind := s[3:6]; !bytes.Equal(kind, []byte("VDM")) && !bytes.Equal(kind, []byte("VDO")) {
+		return nil
+	}
+	star := bytes.IndexByte(s, '*')
+	if star < 0 || star+3 > len(s) {
+		return nil
+	}
+	s = s[:star+3]
+	// !AIVDM,<count>,<number>,...: only count "1" is a whole message.
+	c := bytes.IndexByte(s, ',')
+	if c < 0 || c+2 >= len(s) || s[c+1] != '1' || s[c+2] != ',' {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,389 @@
+// Package feed reads live AIS feeds — a TCP client that reconnects with
+// exponential backoff and jitter, a UDP listener, standard input — as a
+// stream of lines, each stamped with its arrival time, ready for
+// ais.NewNMEAReader. Identical sentences arriving from several feeds within a
+// short window are dropped by a shared Dedup.
+package feed
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// MaxLineBytes is the longest line passed on whole; longer lines are cut here
+// (the NMEA reader then rejects them) so a garbage stream cannot grow memory.
+const MaxLineBytes = 4096
+
+// Source is a feed address parsed from its URL.
+type Source struct {
+	Name   string // the URL as given, used as the feed's label
+	Scheme string // "tcp", "udp" or "stdin"
+	Addr   string // host:port for tcp, [host]:port for udp
+	// Replay says the server sends its whole stream from the start on every
+	// connection (a file server, a test feed): after a reconnect or a restart
+	// the lines already consumed are skipped. Set by "?replay=true".
+	Replay bool
+}
+
+// Parse reads a feed URL: tcp://host:port[?replay=true], udp://[host]:port or "-".
+func Parse(raw string) (Source, error) {
+	if raw == "-" {
+		return Source{Name: raw, Scheme: "stdin"}, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Source{}, fmt.Errorf("feed %q: %w", raw, err)
+	}
+	src := Source{Name: raw, Scheme: u.Scheme, Addr: u.Host}
+	switch u.Scheme {
+	case "tcp", "udp":
+	default:
+		return Source{}, fmt.Errorf("feed %q: scheme must be tcp, udp or \"-\" for stdin", raw)
+	}
+	if _, port, err := net.SplitHostPort(u.Host); err != nil || port == "" {
+		return Source{}, fmt.Errorf("feed %q: address needs host:port", raw)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return Source{}, fmt.Errorf("feed %q: unexpected path %q", raw, u.Path)
+	}
+	if v := u.Query().Get("replay"); v != "" {
+		if src.Scheme != "tcp" {
+			return Source{}, fmt.Errorf("feed %q: replay applies to tcp feeds only", raw)
+		}
+		if src.Replay, err = strconv.ParseBool(v); err != nil {
+			return Source{}, fmt.Errorf("feed %q: replay: %w", raw, err)
+		}
+	}
+	return src, nil
+}
+
+// Options tune a feed. The zero value works.
+type Options struct {
+	// Offset is the number of lines consumed before (from a checkpoint). For a
+	// replaying TCP feed that many lines are skipped on every connection.
+	Offset int64
+	// MinBackoff and MaxBackoff bound the reconnect delay (defaults 100 ms, 30 s).
+	MinBackoff, MaxBackoff time.Duration
+	// IdleTimeout reconnects a TCP feed silent that long (default 2 min).
+	IdleTimeout time.Duration
+	// Dedup, when set, drops sentences another feed delivered within its window.
+	Dedup *Dedup
+	// Clock gives arrival times (default time.Now, in UTC).
+	Clock func() time.Time
+	// OnState is called with true when the feed connects and false when it drops.
+	OnState func(up bool)
+	// Stdin replaces os.Stdin for the "-" feed (tests).
+	Stdin io.Reader
+	// Logger receives connection events (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Reader is a feed as an io.Reader that returns at most one line per Read, so
+// a line-oriented decoder on top never reads ahead of the line it is working
+// on: Arrival and Lines then describe exactly the line being decoded.
+// Read returns io.EOF when the context ends (or standard input does).
+type Reader struct {
+	src  Source
+	opt  Options
+	ctx  context.Context
+	log  *slog.Logger
+	next func() ([]byte, error) // the next raw line of the current connection
+
+	conn     io.Closer // current connection, nil while disconnected
+	udpBuf   []byte
+	udpLines [][]byte
+	pending  []byte // rest of the current line not yet returned by Read
+	lineBuf  []byte
+
+	arrival    atomic.Int64 // unix nanoseconds of the line last returned
+	lines      atomic.Int64 // lines returned, including Offset
+	dups       atomic.Int64
+	reconnects atomic.Int64
+	up         atomic.Bool
+
+	skip      int64 // lines still to skip on this connection (replay)
+	backoff   time.Duration
+	stop      func() bool
+	connected bool       // a connection was made before: the next one is a reconnect
+	mu        sync.Mutex // guards conn against the context's AfterFunc
+}
+
+// Open starts reading src; the first connection is made by the first Read.
+func Open(ctx context.Context, src Source, opt Options) *Reader {
+	if opt.MinBackoff <= 0 {
+		opt.MinBackoff = 100 * time.Millisecond
+	}
+	if opt.MaxBackoff < opt.MinBackoff {
+		opt.MaxBackoff = max(30*time.Second, opt.MinBackoff)
+	}
+	if opt.IdleTimeout <= 0 {
+		opt.IdleTimeout = 2 * time.Minute
+	}
+	if opt.Clock == nil {
+		opt.Clock = func() time.Time { return time.Now().UTC() }
+	}
+	if opt.Stdin == nil {
+		opt.Stdin = os.Stdin
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: opt.MinBackoff}
+	r.lines.Store(opt.Offset)
+	r.stop = context.AfterFunc(ctx, r.closeConn)
+	return r
+}
+
+// Name is the feed's label (its URL).
+func (r *Reader) Name() string { return r.src.Name }
+
+// Arrival is the arrival time of the line last returned by Read; it serves as
+// ais.Options.Clock for lines that carry no time of their own.
+func (r *Reader) Arrival() time.Time { return time.Unix(0, r.arrival.Load()).UTC() }
+
+// Lines is the number of lines returned by Read, counting Options.Offset:
+// the offset to checkpoint once every record decoded so far is safe.
+func (r *Reader) Lines() int64 { return r.lines.Load() }
+
+// Duplicates is the number of lines dropped as already seen on another feed.
+func (r *Reader) Duplicates() int64 { return r.dups.Load() }
+
+// Reconnects is the number of connections made after the first.
+func (r *Reader) Reconnects() int64 { return r.reconnects.Load() }
+
+// Up reports whether the feed is connected (UDP: listening; stdin: open).
+func (r *Reader) Up() bool { return r.up.Load() }
+
+// Read copies the rest of the current line, or the next line, into p.
+func (r *Reader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(r.pending) == 0 {
+		line, err := r.nextLine()
+		if err != nil {
+			return 0, err
+		}
+		if r.skip > 0 {
+			r.skip--
+			continue
+		}
+		if r.opt.Dedup != nil && r.opt.Dedup.Seen(line, r.opt.Clock()) {
+			r.dups.Add(1)
+			continue
+		}
+		r.pending = line
+		r.arrival.Store(r.opt.Clock().UnixNano())
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	if len(r.pending) == 0 {
+		r.lines.Add(1)
+	}
+	return n, nil
+}
+
+// Close releases the connection; Read then returns io.EOF.
+func (r *Reader) Close() error {
+	r.stop()
+	r.closeConn()
+	return nil
+}
+
+// nextLine returns the next complete line ending in '\n', connecting and
+// reconnecting as needed.
+func (r *Reader) nextLine() ([]byte, error) {
+	for {
+		if r.ctx.Err() != nil {
+			r.setUp(false)
+			return nil, io.EOF
+		}
+		if r.next == nil {
+			if err := r.connect(); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil, io.EOF
+				}
+				r.log.Warn("feed connect failed", "err", err, "retry_in", r.backoff)
+				if !r.sleep(jitter(r.backoff)) {
+					return nil, io.EOF
+				}
+				r.backoff = min(2*r.backoff, r.opt.MaxBackoff)
+				continue
+			}
+		}
+		line, err := r.next()
+		if err == nil {
+			r.backoff = r.opt.MinBackoff
+			return line, nil
+		}
+		r.closeConn()
+		r.next = nil
+		r.setUp(false)
+		if r.src.Scheme == "stdin" || r.ctx.Err() != nil {
+			return nil, io.EOF
+		}
+		r.log.Warn("feed dropped", "err", err)
+	}
+}
+
+// connect opens the source and sets r.next.
+func (r *Reader) connect() error {
+	switch r.src.Scheme {
+	case "stdin":
+		if r.connected {
+			return io.EOF // standard input is read once
+		}
+		br := bufio.NewReaderSize(r.opt.Stdin, MaxLineBytes)
+		r.next = func() ([]byte, error) { return r.frame(br) }
+	case "udp":
+		pc, err := net.ListenPacket("udp", r.src.Addr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", r.src.Addr, err)
+		}
+		r.setConn(pc)
+		r.udpBuf = make([]byte, 64<<10)
+		r.next = func() ([]byte, error) { return r.datagramLine(pc) }
+	default:
+		d := net.Dialer{Timeout: 10 * time.Second, KeepAlive: 15 * time.Second}
+		c, err := d.DialContext(r.ctx, "tcp", r.src.Addr)
+		if err != nil {
+			return fmt.Errorf("dial %s: %w", r.src.Addr, err)
+		}
+		if r.connected {
+			r.reconnects.Add(1)
+		}
+		r.setConn(c)
+		br := bufio.NewReaderSize(c, MaxLineBytes)
+		r.next = func() ([]byte, error) {
+			_ = c.SetReadDeadline(time.Now().Add(r.opt.IdleTimeout))
+			return r.frame(br)
+		}
+		if r.src.Replay {
+			r.skip = r.lines.Load()
+		}
+	}
+	if r.ctx.Err() != nil { // cancelled while connecting: AfterFunc already ran
+		r.closeConn()
+		return io.EOF
+	}
+	r.log.Info("feed connected", "skip", r.skip)
+	r.setUp(true)
+	return nil
+}
+
+// frame returns the next line of br ending in '\n'; a line longer than
+// MaxLineBytes is cut there and the rest discarded.
+func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	switch {
+	case err == nil:
+		r.lineBuf = append(r.lineBuf[:0], line...)
+		return r.lineBuf, nil
+	case errors.Is(err, bufio.ErrBufferFull):
+		r.lineBuf = append(append(r.lineBuf[:0], line...), '\n')
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = br.ReadSlice('\n')
+		}
+		return r.lineBuf, err
+	case len(line) > 0 && errors.Is(err, io.EOF):
+		r.lineBuf = append(append(r.lineBuf[:0], line...), '\n')
+		return r.lineBuf, nil
+	}
+	return nil, err
+}
+
+// datagramLine returns the next line of the current or next datagram; a
+// datagram may hold several lines and its last line needs no '\n'.
+func (r *Reader) datagramLine(pc net.PacketConn) ([]byte, error) {
+	for len(r.udpLines) == 0 {
+		n, _, err := pc.ReadFrom(r.udpBuf)
+		if err != nil {
+			return nil, err
+		}
+		r.udpLines = splitLines(r.udpLines[:0], r.udpBuf[:n])
+	}
+	line := r.udpLines[0]
+	r.udpLines = r.udpLines[1:]
+	if len(line) > MaxLineBytes {
+		line = line[:MaxLineBytes]
+	}
+	r.lineBuf = append(append(r.lineBuf[:0], line...), '\n')
+	return r.lineBuf, nil
+}
+
+// splitLines appends the non-empty lines of b, without their ends, to dst.
+func splitLines(dst [][]byte, b []byte) [][]byte {
+	for len(b) > 0 {
+		i := 0
+		for i < len(b) && b[i] != '\n' {
+			i++
+		}
+		line := b[:i]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		if len(line) > 0 {
+			dst = append(dst, line)
+		}
+		if i == len(b) {
+			break
+		}
+		b = b[i+1:]
+	}
+	return dst
+}
+
+func (r *Reader) setConn(c io.Closer) {
+	r.mu.Lock()
+	r.conn = c
+	r.mu.Unlock()
+}
+
+func (r *Reader) closeConn() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn != nil {
+		_ = r.conn.Close()
+		r.conn = nil
+	}
+}
+
+func (r *Reader) setUp(up bool) {
+	if up {
+		r.connected = true
+	}
+	if r.up.Swap(up) != up && r.opt.OnState != nil {
+		r.opt.OnState(up)
+	}
+}
+
+// sleep waits d or until the context ends; false when it ended.
+func (r *Reader) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
+// jitter spreads d uniformly over [d/2, d] so that many clients dropped at
+// once do not reconnect in lockstep.
+func jitter(d time.Duration) time.Duration {
+	half := d / 2
+	return half + rand.N(d-half+1)
+}

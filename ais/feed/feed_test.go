@@ -1,0 +1,301 @@
+package feed
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Source
+		wantErr string
+	}{
+		{in: "-", want: Source{Name: "-", Scheme: "stdin"}},
+		{in: "tcp://127.0.0.1:5631", want: Source{Name: "tcp://127.0.0.1:5631", Scheme: "tcp", Addr: "127.0.0.1:5631"}},
+		{in: "tcp://ais.example:5631?replay=true", want: Source{Name: "tcp://ais.example:5631?replay=true", Scheme: "tcp", Addr: "ais.example:5631", Replay: true}},
+		{in: "udp://:10110", want: Source{Name: "udp://:10110", Scheme: "udp", Addr: ":10110"}},
+		{in: "http://x:1", wantErr: "scheme must be"},
+		{in: "tcp://nohost", wantErr: "host:port"},
+		{in: "tcp://h:1/path", wantErr: "unexpected path"},
+		{in: "udp://:1?replay=true", wantErr: "tcp feeds only"},
+		{in: "tcp://h:1?replay=maybe", wantErr: "replay"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := Parse(tt.in)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// testLines are n distinct single-fragment sentences.
+func testLines(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("\\c:%d*00\\!AIVDM,1,1,,A,line%06d,0*00", 1700000000+i, i)
+	}
+	return out
+}
+
+// server serves lines over TCP on loopback. Each connection gets the lines
+// from start (replay) or from where the last connection stopped; a connection
+// is closed after dropAfter lines when dropAfter > 0 (once).
+type server struct {
+	t         *testing.T
+	ln        net.Listener
+	lines     []string
+	replay    bool
+	dropAfter int
+
+	mu    sync.Mutex
+	next  int
+	conns int
+}
+
+func newServer(t *testing.T, lines []string, replay bool, dropAfter int) *server {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s := &server{t: t, ln: ln, lines: lines, replay: replay, dropAfter: dropAfter}
+	t.Cleanup(func() { ln.Close() })
+	go s.serve()
+	return s
+}
+
+func (s *server) url(replay bool) string {
+	u := "tcp://" + s.ln.Addr().String()
+	if replay {
+		u += "?replay=true"
+	}
+	return u
+}
+
+func (s *server) serve() {
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.conns++
+		from := s.next
+		if s.replay {
+			from = 0
+		}
+		drop := s.dropAfter
+		s.dropAfter = 0
+		s.mu.Unlock()
+		go s.send(c, from, drop)
+	}
+}
+
+func (s *server) send(c net.Conn, from, drop int) {
+	defer c.Close()
+	w := bufio.NewWriter(c)
+	for i := from; i < len(s.lines); i++ {
+		if drop > 0 && i-from == drop {
+			w.Flush()
+			return
+		}
+		if _, err := w.WriteString(s.lines[i] + "\r\n"); err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.next = i + 1
+		s.mu.Unlock()
+	}
+	w.Flush()
+	// Hold the connection open like a live feed that has gone quiet.
+	_, _ = io.Copy(io.Discard, c)
+}
+
+// readN reads n lines from r, each through a small buffer, with a deadline.
+func readN(t *testing.T, r *Reader, n int) []string {
+	t.Helper()
+	out := make([]string, 0, n)
+	br := bufio.NewReaderSize(r, 16) // smallest bufio size: lines come in pieces
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for len(out) < n {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			out = append(out, strings.TrimRight(line, "\r\n"))
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		r.Close()
+		<-done
+		t.Fatalf("read %d of %d lines before the deadline", len(out), n)
+	}
+	return out
+}
+
+func TestTCPReconnect(t *testing.T) {
+	lines := testLines(500)
+	tests := []struct {
+		name         string
+		serverReplay bool
+		clientReplay bool
+		offset       int64
+		want         []string
+	}{
+		{name: "live server resumes", want: lines},
+		{name: "replaying server, lines skipped", serverReplay: true, clientReplay: true, want: lines},
+		{name: "replaying server, restart from checkpoint", serverReplay: true, clientReplay: true, offset: 120, want: lines[120:]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, lines, tt.serverReplay, 200)
+			src, err := Parse(s.url(tt.clientReplay))
+			require.NoError(t, err)
+			var states []bool
+			var mu sync.Mutex
+			r := Open(t.Context(), src, Options{Offset: tt.offset, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond,
+				OnState: func(up bool) { mu.Lock(); states = append(states, up); mu.Unlock() }})
+			defer r.Close()
+			got := readN(t, r, len(tt.want))
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, int64(len(lines)), r.Lines())
+			assert.Equal(t, int64(1), r.Reconnects())
+			assert.True(t, r.Up())
+			mu.Lock()
+			assert.Equal(t, []bool{true, false, true}, states)
+			mu.Unlock()
+		})
+	}
+}
+
+func TestTCPWaitsForServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens: dials fail and back off
+
+	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: addr}, Options{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	defer r.Close()
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		ln2, err := net.Listen("tcp", addr)
+		if err != nil {
+			return // port taken meanwhile: the read below times out and fails
+		}
+		defer ln2.Close()
+		c, err := ln2.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		fmt.Fprint(c, "hello\n")
+		time.Sleep(time.Second)
+	}()
+	assert.Equal(t, []string{"hello"}, readN(t, r, 1))
+}
+
+func TestCancelEndsRead(t *testing.T) {
+	s := newServer(t, testLines(1), false, 0)
+	ctx, cancel := context.WithCancel(t.Context())
+	src, err := Parse(s.url(false))
+	require.NoError(t, err)
+	r := Open(ctx, src, Options{})
+	require.Len(t, readN(t, r, 1), 1)
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	_, err = r.Read(make([]byte, 10)) // the server is quiet: blocks until cancel
+	assert.ErrorIs(t, err, io.EOF)
+	assert.False(t, r.Up())
+}
+
+func TestUDP(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := pc.LocalAddr().String()
+	require.NoError(t, pc.Close())
+
+	r := Open(t.Context(), Source{Name: "udp", Scheme: "udp", Addr: addr}, Options{})
+	defer r.Close()
+	got := make(chan []string, 1)
+	go func() { got <- readN(t, r, 4) }()
+
+	c, err := net.Dial("udp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	deadline := time.After(5 * time.Second)
+	for {
+		// Datagrams sent before the listener is up are lost: send until read.
+		_, _ = c.Write([]byte("!AIVDM,1,1,,A,a,0*00\r\n!AIVDM,1,1,,A,b,0*00"))
+		_, _ = c.Write([]byte("!AIVDM,1,1,,A,c,0*00\n\n!AIVDM,1,1,,A,d,0*00\n"))
+		select {
+		case lines := <-got:
+			// Repeated sends may start mid-sequence; check the pairs stay whole and ordered.
+			require.Len(t, lines, 4)
+			for _, l := range lines {
+				assert.Regexp(t, `^!AIVDM,1,1,,A,[a-d],0\*00$`, l)
+			}
+			assert.NotEqual(t, lines[0], lines[1])
+			return
+		case <-deadline:
+			t.Fatal("no UDP lines read")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func TestStdin(t *testing.T) {
+	in := strings.NewReader("a\nb\r\n" + strings.Repeat("x", MaxLineBytes+10) + "\nlast")
+	r := Open(t.Context(), Source{Name: "-", Scheme: "stdin"}, Options{Stdin: in})
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	lines := strings.Split(string(b), "\n")
+	require.Len(t, lines, 5)
+	assert.Equal(t, []string{"a", "b\r"}, lines[:2])
+	assert.Len(t, lines[2], MaxLineBytes, "a long line is cut, its rest dropped")
+	assert.Equal(t, []string{"last", ""}, lines[3:])
+	assert.Equal(t, int64(4), r.Lines())
+	assert.False(t, r.Up())
+}
+
+func TestArrivalStampsLine(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := func() time.Time { now = now.Add(time.Second); return now }
+	r := Open(t.Context(), Source{Name: "-", Scheme: "stdin"}, Options{Stdin: strings.NewReader("a\nb\n"), Clock: clock})
+	p := make([]byte, 1)
+	var arrivals []time.Time
+	for {
+		_, err := r.Read(p)
+		if err != nil {
+			break
+		}
+		if p[0] == '\n' {
+			arrivals = append(arrivals, r.Arrival())
+		}
+	}
+	require.Len(t, arrivals, 2)
+	assert.Equal(t, time.Second, arrivals[1].Sub(arrivals[0]), "each line keeps its own arrival time while read in pieces")
+}
+
+func TestJitter(t *testing.T) {
+	for range 1000 {
+		d := jitter(100 * time.Millisecond)
+		require.GreaterOrEqual(t, d, 50*time.Millisecond)
+		require.LessOrEqual(t, d, 100*time.Millisecond)
+	}
+}
