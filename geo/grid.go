@@ -22,12 +22,25 @@ type Grid struct {
 	rows     []int32     // occupied rows, ascending
 	rowStart []int32     // pts[rowStart[i]:rowStart[i+1]] are the points of rows[i]
 	built    bool        // pts, rows and rowStart are sorted and current
+
+	spare     []gridPoint // the other buffer of the radix sort's gather
+	keys, tmp []sortKey   // radix sort buffers
 }
 
 // gridPoint is one inserted point with the cosine of its latitude cached for haversine.
 type gridPoint struct {
 	lat, lon, cos float64
-	row, id       int32
+	key           uint64 // row in the high 32 bits, longitude quantised in the low 32
+	id            int32
+}
+
+// row returns the point's row.
+func (p *gridPoint) row() int32 { return int32(p.key >> 32) }
+
+// sortKey is a point's key and index in the radix sort.
+type sortKey struct {
+	key uint64
+	idx int32
 }
 
 // Safety margins against floating-point rounding: bounds are widened a little so
@@ -67,7 +80,9 @@ func (g *Grid) Insert(id int32, latDeg, lonDeg float64) {
 	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180) {
 		return
 	}
-	g.pts = append(g.pts, gridPoint{lat: latDeg, lon: lonDeg, cos: math.Cos(latDeg * radPerDeg), row: g.rowOf(latDeg), id: id})
+	lonQ := min((lonDeg+180)*(1<<32/360.0), math.MaxUint32)
+	key := uint64(g.rowOf(latDeg))<<32 | uint64(lonQ)
+	g.pts = append(g.pts, gridPoint{lat: latDeg, lon: lonDeg, cos: math.Cos(latDeg * radPerDeg), key: key, id: id})
 	g.built = false
 }
 
@@ -94,9 +109,10 @@ func (g *Grid) rowCos(r int32) float64 {
 }
 
 // comparePoints orders points by row, longitude, latitude and id, so the order
-// (and with it every callback order) does not depend on insertion order.
+// (and with it every callback order) does not depend on insertion order. The key
+// comes first: it orders by row and longitude, only coarser.
 func comparePoints(a, b gridPoint) int {
-	if c := cmp.Compare(a.row, b.row); c != 0 {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(a.lon, b.lon); c != 0 {
@@ -108,22 +124,81 @@ func comparePoints(a, b gridPoint) int {
 	return cmp.Compare(a.id, b.id)
 }
 
+// radixMin is the number of points from which build radix-sorts keys instead of
+// sorting the points with comparisons (measured: 3x faster at 1 M points).
+const radixMin = 256
+
 // build sorts the points and indexes the occupied rows.
 func (g *Grid) build() {
 	if g.built {
 		return
 	}
-	slices.SortFunc(g.pts, comparePoints)
+	if len(g.pts) < radixMin {
+		slices.SortFunc(g.pts, comparePoints)
+	} else {
+		g.radixSort()
+	}
 	g.rows = g.rows[:0]
 	g.rowStart = g.rowStart[:0]
 	for i := range g.pts {
-		if i == 0 || g.pts[i].row != g.pts[i-1].row {
-			g.rows = append(g.rows, g.pts[i].row)
+		if r := g.pts[i].row(); i == 0 || r != g.pts[i-1].row() {
+			g.rows = append(g.rows, r)
 			g.rowStart = append(g.rowStart, int32(i))
 		}
 	}
 	g.rowStart = append(g.rowStart, int32(len(g.pts)))
 	g.built = true
+}
+
+// radixSort sorts the points by comparePoints: an LSD radix sort of the keys by
+// bytes (skipping bytes all keys share), a gather, then a comparison sort of the
+// rare runs of equal keys. Hand-written: it is most of a detector step's cost.
+func (g *Grid) radixSort() {
+	n := len(g.pts)
+	g.keys = slices.Grow(g.keys[:0], n)[:n]
+	g.tmp = slices.Grow(g.tmp[:0], n)[:n]
+	var diff uint64
+	for i := range g.pts {
+		k := g.pts[i].key
+		g.keys[i] = sortKey{key: k, idx: int32(i)}
+		diff |= k ^ g.pts[0].key
+	}
+	src, dst := g.keys, g.tmp
+	for shift := 0; shift < 64; shift += 8 {
+		if (diff>>shift)&0xff == 0 {
+			continue
+		}
+		var off [256]int
+		for _, k := range src {
+			off[byte(k.key>>shift)]++
+		}
+		sum := 0
+		for b, c := range off {
+			off[b] = sum
+			sum += c
+		}
+		for _, k := range src {
+			b := byte(k.key >> shift)
+			dst[off[b]] = k
+			off[b]++
+		}
+		src, dst = dst, src
+	}
+	g.spare = slices.Grow(g.spare[:0], n)[:n]
+	for i, k := range src {
+		g.spare[i] = g.pts[k.idx]
+	}
+	g.pts, g.spare = g.spare, g.pts
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && g.pts[j].key == g.pts[i].key {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(g.pts[i:j], comparePoints)
+		}
+		i = j
+	}
 }
 
 // search holds the bounds of one distance query derived once from its radius.
