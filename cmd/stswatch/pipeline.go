@@ -1,0 +1,340 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/detect"
+	"github.com/stswatch/stswatch/detect/report"
+	"github.com/stswatch/stswatch/geo"
+	"golang.org/x/term"
+)
+
+// envFlags are the detector inputs shared by scan and watch: thresholds and
+// rules (YAML), watch list, ports and zones.
+type envFlags struct {
+	config, watchlist, ports, zones string
+}
+
+// register adds --config, --watchlist, --ports and --zones to fs.
+func (f *envFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "YAML `FILE` of rules and thresholds over the defaults (see README \"Rules and defaults\")")
+	fs.StringVar(&f.watchlist, "watchlist", "", "`CSV` of vessels of interest with any of imo, mmsi, name columns (e.g. an OFAC SDN extract)")
+	fs.StringVar(&f.ports, "ports", "", "exclude ports and anchorages listed in `FILE`: CSV with latitude/longitude columns (World Port Index, GFW anchorages) or GeoJSON")
+	fs.StringVar(&f.zones, "zones", "", "GeoJSON `FILE` of polygons with a \"name\" property that tag events zone:NAME")
+}
+
+// load reads the files named by the flags; without --config it gives detect.DefaultConfig().
+func (f *envFlags) load() (detect.Config, detect.Env, error) {
+	cfg, env := detect.DefaultConfig(), detect.Env{}
+	var err error
+	if f.config != "" {
+		if cfg, err = detect.LoadConfig(f.config); err != nil {
+			return cfg, env, err
+		}
+	}
+	if f.watchlist != "" {
+		if env.Watchlist, err = detect.LoadWatchlist(f.watchlist); err != nil {
+			return cfg, env, err
+		}
+	}
+	if f.ports != "" {
+		if env.Ports, err = geo.LoadPorts(f.ports); err != nil {
+			return cfg, env, err
+		}
+	}
+	if f.zones != "" {
+		if env.Zones, err = geo.LoadZones(f.zones); err != nil {
+			return cfg, env, err
+		}
+	}
+	return cfg, env, nil
+}
+
+// batchLen is how many records travel together from a reader to the detector.
+const batchLen = 1024
+
+// batches carries records from reading goroutines to the one detecting
+// goroutine in slices, so decoding and detection overlap on separate cores
+// with one channel operation per batch, not per record. Slices are recycled:
+// the steady state allocates nothing. Order is kept within each reader, so a
+// single reader gives a deterministic stream.
+type batches struct {
+	full chan []ais.Record
+	free chan []ais.Record
+}
+
+// newBatches returns an open pipe with a few batches in flight.
+func newBatches() *batches {
+	return &batches{full: make(chan []ais.Record, 4), free: make(chan []ais.Record, 8)}
+}
+
+func (b *batches) get() []ais.Record {
+	select {
+	case s := <-b.free:
+		return s
+	default:
+		return make([]ais.Record, 0, batchLen)
+	}
+}
+
+// send passes a batch on, unless ctx ends first.
+func (b *batches) send(ctx context.Context, batch []ais.Record) bool {
+	if len(batch) == 0 {
+		return true
+	}
+	select {
+	case b.full <- batch:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// fill reads r to its end in batches, adding the records sent to count. It
+// returns r's error (nil at io.EOF) or the context's when ctx ends first.
+func (b *batches) fill(ctx context.Context, r ais.Reader, count *atomic.Int64) error {
+	batch := b.get()
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			n := len(batch)
+			if !b.send(ctx, batch) {
+				return ctx.Err()
+			}
+			count.Add(int64(n))
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		batch = append(batch, rec)
+		if len(batch) == batchLen {
+			if !b.send(ctx, batch) {
+				return ctx.Err()
+			}
+			count.Add(batchLen)
+			batch = b.get()
+		}
+	}
+}
+
+// close says no more batches will come; call it once every fill has returned.
+func (b *batches) close() { close(b.full) }
+
+// drain pushes every record of every batch, in order, until close or until ctx
+// ends (then the batches still queued are dropped). It reports whether ctx ended it.
+func (b *batches) drain(ctx context.Context, push func(ais.Record)) (stopped bool) {
+	for {
+		select {
+		case batch, ok := <-b.full:
+			if !ok {
+				return false
+			}
+			for i := range batch {
+				push(batch[i])
+			}
+			select {
+			case b.free <- batch[:0]:
+			default:
+			}
+		case <-ctx.Done():
+			return true
+		}
+	}
+}
+
+// runStats are the figures of a run for its summary. The counters may be read
+// while the run goes on (progress, metrics).
+type runStats struct {
+	Records   atomic.Int64 // records decoded and passed to the detector
+	Bytes     atomic.Int64 // raw input bytes read (ais.Options.BytesRead)
+	Inputs    int          // inputs opened
+	Failed    int          // inputs that could not be opened or read to the end
+	InputErrs []error      // why they failed (path and reason)
+	Vessels   int          // distinct vessels seen by the detector
+	ByType    map[string]int
+	Alerts    int
+	Rejects   ais.Rejects
+	Start     time.Time
+	Elapsed   time.Duration
+	Stopped   string // the signal that cut the run short, "" when it ran to the end
+	Filtered  int    // events found but not written (--alerts-only)
+}
+
+// newRunStats starts the clock of a run.
+func newRunStats() *runStats { return &runStats{Start: time.Now()} }
+
+// countEvent adds a written event to the summary.
+func (s *runStats) countEvent(e detect.Event) {
+	if s.ByType == nil {
+		s.ByType = map[string]int{}
+	}
+	s.ByType[e.Type]++
+	if e.Alert {
+		s.Alerts++
+	}
+}
+
+// print writes the run summary: messages, rejects by reason with their first
+// examples as file:line, vessels, events by type, alerts, rate and time.
+func (s *runStats) print(w io.Writer) {
+	recs, secs := s.Records.Load(), s.Elapsed.Seconds()
+	rate := 0.0
+	if secs > 0 {
+		rate = float64(recs) / secs
+	}
+	fmt.Fprintf(w, "inputs:    %d read", s.Inputs)
+	if s.Failed > 0 {
+		fmt.Fprintf(w, ", %d failed", s.Failed)
+	}
+	for _, err := range s.InputErrs {
+		fmt.Fprintf(w, "\n  %v", err)
+	}
+	fmt.Fprintf(w, "\nmessages:  %d read in %s (%.0f msg/s, %.1f MB)\n", recs, s.Elapsed.Round(time.Millisecond), rate, float64(s.Bytes.Load())/1e6)
+
+	counts := s.Rejects.Counts()
+	var total int64
+	for _, n := range counts {
+		total += n
+	}
+	fmt.Fprintf(w, "rejected:  %d", total)
+	reasons := slices.SortedFunc(maps.Keys(counts), func(a, b ais.Reason) int {
+		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
+	})
+	for i, r := range reasons {
+		sep := ", "
+		if i == 0 {
+			sep = " ("
+		}
+		fmt.Fprintf(w, "%s%s %d", sep, r, counts[r])
+	}
+	if len(reasons) > 0 {
+		fmt.Fprint(w, ")")
+	}
+	fmt.Fprintln(w)
+	for _, ex := range s.Rejects.Examples() {
+		fmt.Fprintf(w, "  %-17s %s:%d: %q\n", ex.Reason, ex.File, ex.Line, ex.Text)
+	}
+
+	fmt.Fprintf(w, "vessels:   %d\n", s.Vessels)
+	fmt.Fprint(w, "events:   ")
+	for _, t := range []string{detect.TypeEncounter, detect.TypeLoitering, detect.TypeGap, detect.TypeIdentity} {
+		fmt.Fprintf(w, " %s %d", t, s.ByType[t])
+	}
+	fmt.Fprintf(w, "; alerts %d", s.Alerts)
+	if s.Filtered > 0 {
+		fmt.Fprintf(w, " (%d non-alert events not written: --alerts-only)", s.Filtered)
+	}
+	fmt.Fprintln(w)
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped:   by %s; the events found so far are written\n", s.Stopped)
+	}
+}
+
+// outputs are the event writers of a run over the files they write.
+type outputs struct {
+	writers []report.Writer
+	files   []*os.File
+}
+
+// addFile creates path and a writer on it; "-" is w (standard output), not closed.
+func (o *outputs) addFile(path string, stdout io.Writer, newWriter func(io.Writer) (report.Writer, error)) error {
+	w := stdout
+	var f *os.File
+	if path != "-" {
+		var err error
+		if f, err = os.Create(path); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+		o.files = append(o.files, f)
+		w = f
+	}
+	rw, err := newWriter(w)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	o.writers = append(o.writers, rw)
+	return nil
+}
+
+// Write sends the event to every writer.
+func (o *outputs) Write(e detect.Event) error { return report.Multi(o.writers...).Write(e) }
+
+// Close finishes every format, then syncs and closes the files, so each file
+// is complete and valid once Close returns.
+func (o *outputs) Close() error {
+	errs := []error{report.Multi(o.writers...).Close()}
+	for _, f := range o.files {
+		errs = append(errs, f.Sync(), f.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// startProgress draws a progress bar of bytes read against total (-1: unknown)
+// with messages and rate on w while the run goes on, when w is a terminal. The
+// returned stop removes it.
+func startProgress(w io.Writer, total int64, st *runStats) (stop func()) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return func() {}
+	}
+	bar := progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionFullWidth(),
+	)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				bar.Clear()
+				return
+			case <-tick.C:
+				recs := st.Records.Load()
+				rate := float64(recs) / time.Since(st.Start).Seconds()
+				bar.Describe(fmt.Sprintf("%d msgs, %.0f msg/s", recs, rate))
+				bar.Set64(st.Bytes.Load())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// inputSize sums the sizes of the files (-1 when one is unknown, as standard input).
+func inputSize(files []string) int64 {
+	var total int64
+	for _, name := range files {
+		fi, err := os.Stat(name)
+		if name == "-" || err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		total += fi.Size()
+	}
+	return total
+}
