@@ -114,7 +114,7 @@ type Reader struct {
 	up         atomic.Bool
 
 	skip      int64 // lines still to skip on this connection (replay)
-	backoff   time.Duration
+	backoff   Backoff
 	stop      func() bool
 	connected bool       // a connection was made before: the next one is a reconnect
 	mu        sync.Mutex // guards conn against the context's AfterFunc
@@ -140,7 +140,7 @@ func Open(ctx context.Context, src Source, opt Options) *Reader {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: opt.MinBackoff}
+	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: Backoff{Min: opt.MinBackoff, Max: opt.MaxBackoff}}
 	r.lines.Store(opt.Offset)
 	r.stop = context.AfterFunc(ctx, r.closeConn)
 	return r
@@ -215,17 +215,17 @@ func (r *Reader) nextLine() ([]byte, error) {
 				if errors.Is(err, io.EOF) {
 					return nil, io.EOF
 				}
-				r.log.Warn("feed connect failed", "err", err, "retry_in", r.backoff)
-				if !r.sleep(jitter(r.backoff)) {
+				wait := r.backoff.Next()
+				r.log.Warn("feed connect failed", "err", err, "retry_in", wait)
+				if !r.sleep(wait) {
 					return nil, io.EOF
 				}
-				r.backoff = min(2*r.backoff, r.opt.MaxBackoff)
 				continue
 			}
 		}
 		line, err := r.next()
 		if err == nil {
-			r.backoff = r.opt.MinBackoff
+			r.backoff.Reset()
 			return line, nil
 		}
 		r.closeConn()
@@ -381,9 +381,22 @@ func (r *Reader) sleep(d time.Duration) bool {
 	}
 }
 
-// jitter spreads d uniformly over [d/2, d] so that many clients dropped at
-// once do not reconnect in lockstep.
-func jitter(d time.Duration) time.Duration {
+// Backoff is an exponential backoff with jitter, for reconnects and retries.
+// The zero value is not usable: set Min and Max.
+type Backoff struct {
+	Min, Max time.Duration
+	cur      time.Duration
+}
+
+// Next returns the delay before the next attempt, spread uniformly over
+// [d/2, d] so that many clients dropped at once do not retry in lockstep, and
+// doubles d up to Max.
+func (b *Backoff) Next() time.Duration {
+	d := min(max(b.cur, b.Min), b.Max)
+	b.cur = min(2*d, b.Max)
 	half := d / 2
 	return half + rand.N(d-half+1)
 }
+
+// Reset starts the delays again from Min, after a success.
+func (b *Backoff) Reset() { b.cur = 0 }

@@ -292,10 +292,14 @@ func TestArrivalStampsLine(t *testing.T) {
 	assert.Equal(t, time.Second, arrivals[1].Sub(arrivals[0]), "each line keeps its own arrival time while read in pieces")
 }
 
-func TestJitter(t *testing.T) {
-	for range 1000 {
-		d := jitter(100 * time.Millisecond)
-		require.GreaterOrEqual(t, d, 50*time.Millisecond)
-		require.LessOrEqual(t, d, 100*time.Millisecond)
+func TestBackoff(t *testing.T) {
+	b := Backoff{Min: 100 * time.Millisecond, Max: time.Second}
+	for _, ceil := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
+		ceil *= time.Millisecond
+		d := b.Next()
+		require.GreaterOrEqual(t, d, ceil/2)
+		require.LessOrEqual(t, d, ceil)
 	}
+	b.Reset()
+	assert.LessOrEqual(t, b.Next(), 100*time.Millisecond)
 }
