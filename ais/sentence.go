@@ -131,9 +131,9 @@ func parseVDM(f []byte, s *sentence) Reason {
 	if n < 5 {
 		return Truncated
 	}
-	// The fill bits are the last field; a Navico GoFree extra field before it is ignored.
-	if i := bytes.LastIndexByte(f, ','); i >= 0 {
-		f = f[i+1:]
+	// The fill bits follow the payload; an extra field after them (Navico GoFree) is ignored.
+	if i := bytes.IndexByte(f, ','); i >= 0 {
+		f = f[:i]
 	}
 	field[5] = f
 	if len(field[0]) != 1 || len(field[1]) != 1 || len(field[3]) > 1 || len(field[5]) > 1 {
