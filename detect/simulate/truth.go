@@ -106,7 +106,11 @@ func (t *Truth) WriteJSON(w io.Writer) error {
 func (t *Truth) WriteWatchlist(w io.Writer) error {
 	rows := [][]string{{"imo", "mmsi", "name"}}
 	for _, e := range t.Watchlist {
-		rows = append(rows, []string{strconv.FormatUint(uint64(e.IMO), 10), strconv.FormatUint(uint64(e.MMSI), 10), e.Name})
+		mmsi := ""
+		if e.MMSI != 0 {
+			mmsi = strconv.FormatUint(uint64(e.MMSI), 10)
+		}
+		rows = append(rows, []string{strconv.FormatUint(uint64(e.IMO), 10), mmsi, e.Name})
 	}
 	return writeCSV(w, rows, "watch list")
 }
