@@ -1,7 +1,11 @@
 package detect
 
 import (
-	"io"
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/geo"
@@ -16,21 +20,570 @@ type Env struct {
 
 // Detector is the streaming pipeline from records to events. It is not safe for
 // concurrent use: one goroutine pushes, and emit is called from inside Push and Flush.
-type Detector struct{}
+//
+// It works in event time. The watermark is the newest record time minus
+// Lateness; older records are dropped. Step t (a multiple of Step since the
+// Unix epoch) runs once the watermark has passed t + MaxInterpGap, so every
+// fix that can matter to the positions at t is final: the detector's clock
+// lags the newest data by Lateness + MaxInterpGap (1 h 10 min by default),
+// and its events do not depend on arrival order, file boundaries or speed.
+type Detector struct {
+	cfg  Config
+	env  Env
+	emit func(Event)
+	p    params
+	s    state
+	grid *geo.Grid
+
+	// per-step scratch, reused
+	stepT   int64
+	pts     []stepPoint
+	out     []Event
+	obs     []ais.Record
+	scratch []float64
+}
+
+// params are the configured durations in Unix milliseconds.
+type params struct {
+	lateness, step, interp, extrap, pad int64
+	encMin, merge, loiterMin, gapMin    int64
+	evict                               int64
+}
+
+// state is everything a checkpoint holds. Fields are exported for encoding/gob.
+type state struct {
+	Started  bool
+	MaxT     int64 // newest record time, Unix ms
+	NextStep int64 // next step to run, Unix ms
+	Vessels  map[uint32]*vessel
+	Runs     map[pairKey]*encRun
+	Waiting  []*waitingEvent
+	Ident    *identities
+	Counts   counters
+}
+
+// stepPoint is one segment's position at the current step.
+type stepPoint struct {
+	v                     *vessel
+	s                     *segment
+	key                   uint64
+	latDeg, lonDeg, sogKn float64
+}
+
+// Invalid-value reasons (GFW's segmenter), the keys of Stats.Invalid.
+const (
+	invalidLat = iota
+	invalidLon
+	invalidSOG
+	invalidCOG
+	numInvalid
+)
+
+var invalidNames = [numInvalid]string{"lat", "lon", "sog", "cog"}
+
+// counters are the running totals behind Stats.
+type counters struct {
+	Records, Skipped, Late, Duplicates, Thinned, Outliers int64
+	Invalid                                               [numInvalid]int64
+	Events                                                map[string]int64
+}
+
+// Stats are the detector's counters, for run summaries and metrics.
+type Stats struct {
+	Records       int64            // records pushed
+	Skipped       int64            // records without time, or positions without lat/lon
+	Late          int64            // older than the watermark, dropped
+	Duplicates    int64            // the same MMSI, time and position again (several receivers)
+	Thinned       int64            // further fixes of an MMSI within one 30 s bucket
+	Invalid       map[string]int64 // out-of-range values by reason: lat, lon, sog, cog
+	Outliers      int64            // fixes implying more than MaxImpliedSpeedKn that never joined a track
+	ActiveVessels int              // MMSIs in memory
+	Events        map[string]int64 // events emitted by type; ongoing records under "ongoing"
+}
+
+// evictAfter is the least silence after which a vessel is forgotten (its gap judged then).
+const evictAfter = 24 * time.Hour
+
+// nearRadiusM is how close another vessel must be to count as "near" a gap's ends.
+const nearRadiusM = 5000
 
 // New returns a detector that calls emit for every event, in a deterministic order.
 func New(cfg Config, env Env, emit func(Event)) *Detector {
-	panic("detect.New: not implemented yet")
+	if cfg.Track.Step <= 0 {
+		cfg.Track.Step = DefaultConfig().Track.Step
+	}
+	ms := func(d time.Duration) int64 { return d.Milliseconds() }
+	d := &Detector{
+		cfg:  cfg,
+		env:  env,
+		emit: emit,
+		p: params{
+			lateness: ms(cfg.Track.Lateness), step: ms(cfg.Track.Step), interp: ms(cfg.Track.MaxInterpGap),
+			extrap: ms(cfg.Track.MaxExtrapolation), pad: ms(cfg.Track.EvidencePadding),
+			encMin: ms(cfg.Encounter.MinDuration), merge: ms(cfg.Encounter.MergeGap),
+			loiterMin: ms(cfg.Loiter.MinDuration), gapMin: ms(cfg.Gap.MinDuration),
+			evict: ms(max(evictAfter, 2*cfg.Gap.MinDuration, cfg.Encounter.MergeGap+cfg.Track.EvidencePadding)),
+		},
+		grid: geo.NewGrid(max(cfg.Encounter.MaxDistanceM, 1)),
+	}
+	d.s = newState()
+	return d
 }
 
+// newState returns empty detector state.
+func newState() state {
+	return state{
+		Vessels: make(map[uint32]*vessel),
+		Runs:    make(map[pairKey]*encRun),
+		Ident:   newIdentities(),
+		Counts:  counters{Events: make(map[string]int64)},
+	}
+}
+
+// msTime converts Unix milliseconds to a UTC time.
+func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
 // Push feeds one record. Records may arrive out of order within cfg.Lateness.
-func (d *Detector) Push(r ais.Record) { panic("not implemented yet") }
+// It is the hot path: a map lookup and an insertion into a small sorted buffer,
+// no allocation once the vessel is known.
+func (d *Detector) Push(r ais.Record) {
+	c := &d.s.Counts
+	c.Records++
+	if r.Has&ais.HasTime == 0 {
+		c.Skipped++
+		return
+	}
+	t := r.Time.UnixMilli()
+	switch {
+	case r.Kind == ais.KindStatic:
+		if d.admit(t) {
+			d.vessel(r.MMSI).addStatic(r)
+		}
+	case r.Kind != ais.KindPosition || r.Has&ais.HasLatLon == 0:
+		c.Skipped++
+		return
+	default:
+		if reason := invalid(&r); reason >= 0 {
+			c.Invalid[reason]++
+			return
+		}
+		if !d.admit(t) {
+			return
+		}
+		f := fix{T: t, LatDeg: r.Pos.LatDeg, LonDeg: r.Pos.LonDeg, SOGKn: -1, COGDeg: -1}
+		if r.Has&ais.HasSOG != 0 && float64(r.Pos.SOGKn) <= d.cfg.Track.MaxImpliedSpeedKn {
+			f.SOGKn = r.Pos.SOGKn
+		}
+		if r.Has&ais.HasCOG != 0 {
+			f.COGDeg = r.Pos.COGDeg
+		}
+		v := d.vessel(r.MMSI)
+		if r.Class != ais.ClassUnknown && v.Ident.Class == "" {
+			v.Ident.Class = r.Class.String()
+		}
+		v.add(f, c)
+	}
+	d.advance()
+}
 
-// Flush closes every open run at the end of input and emits what qualifies.
-func (d *Detector) Flush() { panic("not implemented yet") }
+// invalid returns the reason a position is unusable (GFW's segmenter rules), or -1.
+func invalid(r *ais.Record) int {
+	p := &r.Pos
+	switch {
+	case math.Abs(p.LatDeg) > 90 || math.IsNaN(p.LatDeg):
+		return invalidLat
+	case math.Abs(p.LonDeg) > 180 || math.IsNaN(p.LonDeg):
+		return invalidLon
+	case r.Has&ais.HasSOG != 0 && (p.SOGKn >= 102.3 || p.SOGKn == 51.2 || p.SOGKn == 63 || p.SOGKn < 0):
+		return invalidSOG
+	case r.Has&ais.HasCOG != 0 && p.COGDeg >= 360 && !(r.Has&ais.HasSOG != 0 && p.SOGKn <= 0.35):
+		return invalidCOG
+	}
+	return -1
+}
 
-// SaveState writes a checkpoint of all state (tracks, open runs) to w.
-func (d *Detector) SaveState(w io.Writer) error { panic("not implemented yet") }
+// admit moves the newest time forward and reports whether a record at t is
+// still within the lateness (counting it as late otherwise).
+func (d *Detector) admit(t int64) bool {
+	s := &d.s
+	if !s.Started {
+		s.Started, s.MaxT = true, t
+		s.NextStep = floorDiv(t-d.p.lateness, d.p.step) * d.p.step
+	}
+	s.MaxT = max(s.MaxT, t)
+	if t < s.MaxT-d.p.lateness {
+		s.Counts.Late++
+		return false
+	}
+	return true
+}
 
-// LoadState restores a checkpoint written by SaveState into a new detector.
-func (d *Detector) LoadState(r io.Reader) error { panic("not implemented yet") }
+// floorDiv is a / b rounded towards minus infinity.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// advance runs every step the watermark has passed.
+func (d *Detector) advance() {
+	w := d.s.MaxT - d.p.lateness
+	for d.s.NextStep+d.p.interp < w {
+		d.step(d.s.NextStep, d.s.NextStep+d.p.interp)
+		d.s.NextStep += d.p.step
+	}
+}
+
+// Watermark is the detector's event-time clock: the newest record time minus
+// Lateness; records older than this are dropped. Zero before the first record.
+func (d *Detector) Watermark() time.Time {
+	if !d.s.Started {
+		return time.Time{}
+	}
+	return msTime(d.s.MaxT - d.p.lateness)
+}
+
+// step runs the detectors at step time t, with every fix up to horizon final.
+func (d *Detector) step(t, horizon int64) {
+	d.stepT = t
+	d.observe(horizon)
+	d.locate(t)
+	d.grid.Pairs(d.cfg.Encounter.MaxDistanceM, d.onPair)
+	for i := range d.pts {
+		d.loiterStep(&d.pts[i], t)
+	}
+	d.closeRuns(t, false)
+	d.maintain(t)
+	d.release(t, false)
+	d.flushOut()
+}
+
+// observe finalizes fixes and static records up to horizon and shows them to
+// the identity checks in (time, MMSI) order.
+func (d *Detector) observe(horizon int64) {
+	d.obs = d.obs[:0]
+	for mmsi, v := range d.s.Vessels {
+		n := 0
+		for n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon {
+			n++
+		}
+		d.obs = append(d.obs, v.Statics[:n]...)
+		clear(v.Statics[:n])
+		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
+		if f, ok := d.finalize(v, horizon); ok {
+			d.obs = append(d.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
+				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
+		}
+	}
+	slices.SortFunc(d.obs, compareRecords)
+	for i := range d.obs {
+		r := &d.obs[i]
+		if r.Kind == ais.KindStatic {
+			d.applyStatic(r)
+		}
+		d.s.Ident.Observe(*r, d.env, d.collect)
+	}
+}
+
+// compareRecords orders records by time, MMSI, kind and content, so the
+// identity checks see them the same way whatever the arrival order.
+func compareRecords(a, b ais.Record) int {
+	return cmp.Or(
+		a.Time.Compare(b.Time), cmp.Compare(a.MMSI, b.MMSI), cmp.Compare(a.Kind, b.Kind),
+		cmp.Compare(a.Type, b.Type), cmp.Compare(a.Static.Part, b.Static.Part), cmp.Compare(a.Has, b.Has),
+		strings.Compare(a.Static.Name, b.Static.Name), cmp.Compare(a.Static.IMO, b.Static.IMO),
+		strings.Compare(a.Static.Callsign, b.Static.Callsign), cmp.Compare(a.Static.ShipType, b.Static.ShipType),
+		cmp.Compare(a.Static.LengthM(), b.Static.LengthM()),
+	)
+}
+
+// applyStatic updates a vessel's identity from a final static record.
+func (d *Detector) applyStatic(r *ais.Record) {
+	v := d.vessel(r.MMSI)
+	v.HasStatic = true
+	v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
+	v.Ident.apply(r)
+}
+
+// apply copies the identity fields a static record carries.
+func (id *Vessel) apply(r *ais.Record) {
+	st := &r.Static
+	if r.Class != ais.ClassUnknown {
+		id.Class = r.Class.String()
+	}
+	if r.Has&ais.HasName != 0 && cleanName(st.Name) != "" {
+		id.Name = cleanName(st.Name)
+	}
+	if r.Has&ais.HasIMO != 0 && st.IMO != 0 {
+		id.IMO = st.IMO
+	}
+	if r.Has&ais.HasCallsign != 0 && cleanName(st.Callsign) != "" {
+		id.Callsign = cleanName(st.Callsign)
+	}
+	if r.Has&ais.HasShipType != 0 && st.ShipType != 0 {
+		id.ShipType = int(st.ShipType)
+	}
+	if r.Has&ais.HasDims != 0 && st.LengthM() > 0 {
+		id.LengthM = st.LengthM()
+	}
+}
+
+// vessel returns the state of an MMSI, creating it when new.
+func (d *Detector) vessel(mmsi uint32) *vessel {
+	v := d.s.Vessels[mmsi]
+	if v == nil {
+		v = &vessel{Ident: Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}}
+		d.s.Vessels[mmsi] = v
+	}
+	return v
+}
+
+// locate interpolates every used segment at t and fills the grid, in segment-key order.
+func (d *Detector) locate(t int64) {
+	d.pts = d.pts[:0]
+	for _, v := range d.s.Vessels {
+		for _, s := range v.Segs {
+			s.Pin = min(t, s.last().T) - max(d.p.pad, d.p.interp)
+			if !s.usable() {
+				continue
+			}
+			if lat, lon, sog, ok := d.posAt(s, t); ok {
+				d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
+			}
+		}
+	}
+	slices.SortFunc(d.pts, func(a, b stepPoint) int { return cmp.Compare(a.key, b.key) })
+	d.grid.Reset()
+	for i := range d.pts {
+		p := &d.pts[i]
+		d.grid.Insert(int32(i), p.latDeg, p.lonDeg)
+	}
+}
+
+// maintain follows every segment after the step: darkness and coverage for
+// gaps, loitering of absent segments, history trimming and eviction.
+func (d *Detector) maintain(t int64) {
+	for i := range d.pts {
+		d.pts[i].s.here = true
+	}
+	d.pinRuns()
+	for mmsi, v := range d.s.Vessels {
+		segs := v.Segs[:0]
+		for _, s := range v.Segs {
+			here := s.here
+			s.here = false
+			if d.segmentStep(v, s, t, here) {
+				segs = append(segs, s)
+			}
+		}
+		clear(v.Segs[len(segs):])
+		v.Segs = segs
+		v.trimHistory(t - d.p.evict)
+		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
+			delete(d.s.Vessels, mmsi)
+		}
+	}
+}
+
+// segmentStep updates one segment after the step and reports whether to keep it.
+func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) bool {
+	l := s.last()
+	if !s.usable() {
+		if t-l.T > d.p.interp {
+			d.s.Counts.Outliers += int64(s.N)
+			return false
+		}
+		return true
+	}
+	if !present {
+		if s.Present {
+			s.NearDark = d.near(l.LatDeg, l.LonDeg, v.Ident.MMSI)
+		}
+		if !s.Covered && t > l.T+d.p.extrap && d.grid.Any(l.LatDeg, l.LonDeg, d.cfg.Gap.CoverageRadiusM) {
+			s.Covered = true
+		}
+		if s.Loiter != nil && t-s.Loiter.Last > d.p.interp {
+			d.closeLoiter(v, s)
+		}
+	}
+	s.Present = present
+	if s.Loiter != nil {
+		s.Pin = min(s.Pin, s.Loiter.Start-d.p.pad)
+	}
+	if t-l.T > d.p.evict {
+		if s.Loiter != nil {
+			d.closeLoiter(v, s)
+		}
+		d.gapOpen(v, s, t)
+		return false
+	}
+	s.trim()
+	return true
+}
+
+// near returns the sorted MMSIs at the current step within nearRadiusM of a
+// position, other than mmsi; nil when none.
+func (d *Detector) near(latDeg, lonDeg float64, mmsi uint32) []uint32 {
+	var out []uint32
+	d.grid.Near(latDeg, lonDeg, nearRadiusM, func(id int32, _ float64) {
+		if m := d.pts[id].v.Ident.MMSI; m != mmsi {
+			out = append(out, m)
+		}
+	})
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// collect queues an event of the current step for sorted emission.
+func (d *Detector) collect(ev Event) { d.out = append(d.out, ev) }
+
+// flushOut scores the step's events and emits them sorted by end, type, id and status.
+func (d *Detector) flushOut() {
+	slices.SortFunc(d.out, func(a, b Event) int {
+		return cmp.Or(a.End.Compare(b.End), strings.Compare(a.Type, b.Type), strings.Compare(a.ID, b.ID), strings.Compare(a.Status, b.Status))
+	})
+	for i := range d.out {
+		ev := &d.out[i]
+		d.cfg.Rules.Apply(ev, d.env, d.evidence(ev))
+		key := ev.Type
+		if ev.Status == StatusOngoing {
+			key = StatusOngoing
+		}
+		d.s.Counts.Events[key]++
+		d.emit(*ev)
+	}
+	clear(d.out)
+	d.out = d.out[:0]
+}
+
+// evidence gathers what the rules need to know about an event's vessels.
+func (d *Detector) evidence(ev *Event) Evidence {
+	n := len(ev.Vessels)
+	e := Evidence{HasStatic: make([]bool, n), DarkBefore: make([]bool, n), LoiterBefore: make([]bool, n)}
+	start, end := ev.Start.UnixMilli(), ev.End.UnixMilli()
+	for i, vi := range ev.Vessels {
+		v := d.s.Vessels[vi.MMSI]
+		if v == nil {
+			e.HasStatic[i] = hasStaticFields(vi)
+			continue
+		}
+		e.HasStatic[i] = v.HasStatic
+		for _, g := range v.Gaps {
+			own := ev.Type == TypeGap && g.Start == start
+			if !own && g.End >= start-d.p.merge && g.Start <= end+d.p.merge {
+				e.DarkBefore[i] = true
+			}
+		}
+		for _, l := range v.Loiters {
+			if l.Start < start && l.End >= start-d.p.merge {
+				e.LoiterBefore[i] = true
+			}
+		}
+		for _, s := range v.Segs {
+			if r := s.Loiter; r != nil && r.Last-r.Start >= d.p.loiterMin && r.Start < start {
+				e.LoiterBefore[i] = true
+			}
+		}
+	}
+	return e
+}
+
+// trimHistory forgets gaps and loiters that ended before since.
+func (v *vessel) trimHistory(since int64) {
+	keep := func(s span) bool { return s.End < since }
+	v.Gaps = slices.DeleteFunc(v.Gaps, keep)
+	v.Loiters = slices.DeleteFunc(v.Loiters, keep)
+}
+
+// Flush closes every open run at the end of input and emits what qualifies:
+// the remaining steps run with every record final, then open encounters,
+// loiters and gaps are judged as they stand.
+func (d *Detector) Flush() {
+	if !d.s.Started {
+		return
+	}
+	end := d.s.MaxT
+	for ; d.s.NextStep <= end; d.s.NextStep += d.p.step {
+		d.step(d.s.NextStep, end)
+	}
+	t := d.s.NextStep - d.p.step
+	d.stepT = t
+	d.closeRuns(t, true)
+	for _, v := range d.s.Vessels {
+		for _, s := range v.Segs {
+			if !s.usable() {
+				continue
+			}
+			if s.Loiter != nil {
+				d.closeLoiter(v, s)
+			}
+			if end-s.last().T >= d.p.gapMin {
+				d.gapOpen(v, s, end)
+			}
+		}
+	}
+	d.release(t, true)
+	d.flushOut()
+}
+
+// Stats returns a snapshot of the counters.
+func (d *Detector) Stats() Stats {
+	c := &d.s.Counts
+	st := Stats{
+		Records: c.Records, Skipped: c.Skipped, Late: c.Late, Duplicates: c.Duplicates, Thinned: c.Thinned,
+		Outliers: c.Outliers, ActiveVessels: len(d.s.Vessels),
+		Invalid: make(map[string]int64, numInvalid), Events: make(map[string]int64, len(c.Events)),
+	}
+	for i, n := range c.Invalid {
+		if n > 0 {
+			st.Invalid[invalidNames[i]] = n
+		}
+	}
+	for k, n := range c.Events {
+		st.Events[k] = n
+	}
+	return st
+}
+
+// Vessel returns what is known of an MMSI for the live API: its identity and
+// its recent fixes (the most recently heard track, final and pending).
+func (d *Detector) Vessel(mmsi uint32) (Vessel, []TrackPoint, bool) {
+	v := d.s.Vessels[mmsi]
+	if v == nil {
+		return Vessel{}, nil, false
+	}
+	var best *segment
+	for _, s := range v.Segs {
+		if best == nil || (s.usable() && !best.usable()) || (s.usable() == best.usable() && s.last().T > best.last().T) {
+			best = s
+		}
+	}
+	var pts []TrackPoint
+	if best != nil {
+		pts = best.points(math.MinInt64, math.MaxInt64)
+	}
+	for _, f := range v.Pending {
+		pts = append(pts, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: float64(max(f.SOGKn, 0))})
+	}
+	id := v.Ident
+	for i := range v.Statics {
+		id.apply(&v.Statics[i])
+	}
+	return id, pts, true
+}
+
+// segment finds a segment by key, nil when it is gone.
+func (d *Detector) segment(key uint64) (*vessel, *segment) {
+	v := d.s.Vessels[uint32(key>>8)]
+	if v == nil {
+		return nil, nil
+	}
+	for _, s := range v.Segs {
+		if s.Sub == uint8(key) {
+			return v, s
+		}
+	}
+	return v, nil
+}

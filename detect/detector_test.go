@@ -1,0 +1,228 @@
+package detect
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo"
+)
+
+// Test vessels: a DPRK-flagged ship, a Chinese one and two others.
+const (
+	mmsiKP = 445000001
+	mmsiCN = 412000002
+	mmsiX  = 636000003
+	mmsiY  = 538000004
+)
+
+// base is the test scenarios' time origin: 20:00 UTC, so runs cross midnight.
+var base = time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
+
+// leg moves a vessel linearly from (lat0, lon0) to (lat1, lon1) between two offsets from base.
+type leg struct {
+	from, to               time.Duration
+	lat0, lon0, lat1, lon1 float64
+}
+
+// stay is a leg without movement.
+func stay(from, to time.Duration, lat, lon float64) leg { return leg{from, to, lat, lon, lat, lon} }
+
+// offset moves a position by metres north and east.
+func offset(latDeg, lonDeg, northM, eastM float64) (float64, float64) {
+	lat := latDeg + northM/geo.MetresPerDegLat
+	return lat, wrapLon(lonDeg + eastM/(geo.MetresPerDegLat*math.Cos(latDeg*math.Pi/180)))
+}
+
+// legs returns a vessel's position reports every `every` along its legs, with
+// the SOG and COG the legs imply.
+func legs(mmsi uint32, every time.Duration, ls ...leg) []ais.Record {
+	var out []ais.Record
+	for _, l := range ls {
+		distM := geo.DistanceM(l.lat0, l.lon0, l.lat1, l.lon1)
+		sog := distM / (l.to - l.from).Seconds() / mpsPerKn
+		cog := math.Mod(math.Atan2(wrapLon(l.lon1-l.lon0)*math.Cos(l.lat0*math.Pi/180), l.lat1-l.lat0)*180/math.Pi+360, 360)
+		for at := l.from; at < l.to; at += every {
+			fr := float64(at-l.from) / float64(l.to-l.from)
+			r := ais.Record{
+				Kind: ais.KindPosition, Type: 1, MMSI: mmsi, Class: ais.ClassA,
+				Has:  ais.HasTime | ais.HasLatLon | ais.HasSOG | ais.HasCOG,
+				Time: base.Add(at),
+				Pos: ais.Position{
+					LatDeg: l.lat0 + fr*(l.lat1-l.lat0), LonDeg: wrapLon(l.lon0 + fr*wrapLon(l.lon1-l.lon0)),
+					SOGKn: float32(sog), COGDeg: float32(cog),
+				},
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// merge interleaves record lists by time (stable, so equal times keep list order).
+func merge(lists ...[]ais.Record) []ais.Record {
+	var out []ais.Record
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.SortStableFunc(out, func(a, b ais.Record) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// detect runs records through a fresh detector and returns every event.
+func detect(t testing.TB, cfg Config, env Env, recs []ais.Record) []Event {
+	t.Helper()
+	var evs []Event
+	d := New(cfg, env, func(e Event) { evs = append(evs, e) })
+	for _, r := range recs {
+		d.Push(r)
+	}
+	d.Flush()
+	return evs
+}
+
+// ofType keeps the events of one type and status.
+func ofType(evs []Event, typ, status string) []Event {
+	var out []Event
+	for _, e := range evs {
+		if e.Type == typ && e.Status == status {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// mmsis returns an event's MMSIs.
+func mmsis(e Event) []uint32 {
+	var out []uint32
+	for _, v := range e.Vessels {
+		out = append(out, v.MMSI)
+	}
+	return out
+}
+
+// pair is two vessels side by side distM apart, both still, from `from` to `to`.
+func pair(from, to time.Duration, latDeg, lonDeg, distM float64) []ais.Record {
+	lat2, lon2 := offset(latDeg, lonDeg, 0, distM)
+	return merge(legs(mmsiKP, 3*time.Minute, stay(from, to, latDeg, lonDeg)), legs(mmsiCN, 3*time.Minute, stay(from, to, lat2, lon2)))
+}
+
+func TestDefaultConfig(t *testing.T) {
+	c := DefaultConfig()
+	assert.Equal(t, 10*time.Minute, c.Track.Lateness)
+	assert.Equal(t, 50.0, c.Track.MaxImpliedSpeedKn)
+	assert.Equal(t, 10*time.Minute, c.Track.Step)
+	assert.Equal(t, time.Hour, c.Track.MaxInterpGap)
+	assert.Equal(t, 15*time.Minute, c.Track.MaxExtrapolation)
+	assert.Equal(t, 2*time.Hour, c.Track.EvidencePadding)
+	assert.Equal(t, EncounterConfig{MaxDistanceM: 500, MaxSpeedKn: 2, MinDuration: 2 * time.Hour, MergeGap: 4 * time.Hour, PortDistanceM: 10_000}, c.Encounter)
+	assert.Equal(t, LoiterConfig{MaxSpeedKn: 2, MinDuration: 4 * time.Hour, AwayFromPorts: true}, c.Loiter)
+	assert.Equal(t, GapConfig{MinDuration: 6 * time.Hour, CoverageRadiusM: 50_000}, c.Gap)
+	assert.Equal(t, DefaultRules(), c.Rules)
+}
+
+func TestStatsCountsBadInput(t *testing.T) {
+	good := legs(mmsiX, time.Minute, stay(0, time.Hour, 39, 124))
+	bad := func(mod func(*ais.Record)) ais.Record {
+		r := good[5]
+		mod(&r)
+		return r
+	}
+	recs := slices.Clone(good)
+	recs = append(recs,
+		bad(func(r *ais.Record) { r.Pos.LatDeg = 91 }),
+		bad(func(r *ais.Record) { r.Pos.LonDeg = -181 }),
+		bad(func(r *ais.Record) { r.Pos.SOGKn = 102.3 }),
+		bad(func(r *ais.Record) { r.Pos.SOGKn = 51.2 }),
+		bad(func(r *ais.Record) { r.Pos.SOGKn = 63 }),
+		bad(func(r *ais.Record) { r.Pos.COGDeg, r.Pos.SOGKn = 360, 5 }),
+		bad(func(r *ais.Record) { r.Has &^= ais.HasTime }),
+		bad(func(r *ais.Record) { r.Has &^= ais.HasLatLon }),
+		bad(func(r *ais.Record) { r.Time = base.Add(-time.Hour) }), // older than the watermark
+		good[len(good)-2], // receiver duplicate
+	)
+	// COG 360 is fine when the vessel is still
+	ok := bad(func(r *ais.Record) { r.Pos.COGDeg, r.Pos.SOGKn, r.Time = 360, 0.2, base.Add(time.Hour) })
+	recs = append(recs, ok)
+
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	for _, r := range recs {
+		d.Push(r)
+	}
+	st := d.Stats()
+	assert.Equal(t, int64(len(recs)), st.Records)
+	assert.Equal(t, map[string]int64{"lat": 1, "lon": 1, "sog": 3, "cog": 1}, st.Invalid)
+	assert.Equal(t, int64(2), st.Skipped)
+	assert.Equal(t, int64(1), st.Late)
+	assert.Equal(t, int64(1), st.Duplicates)
+	assert.Equal(t, 1, st.ActiveVessels)
+	assert.Equal(t, base.Add(time.Hour-10*time.Minute), d.Watermark())
+}
+
+func TestVesselIdentityAndRecentFixes(t *testing.T) {
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	for _, r := range legs(mmsiKP, time.Minute, stay(0, 3*time.Hour, 39, 124)) {
+		d.Push(r)
+	}
+	d.Push(ais.Record{Kind: ais.KindStatic, Type: 5, MMSI: mmsiKP, Class: ais.ClassA,
+		Has:  ais.HasTime | ais.HasName | ais.HasIMO | ais.HasCallsign | ais.HasShipType | ais.HasDims,
+		Time: base.Add(3 * time.Hour), Static: ais.Static{Name: "SONG BONG@@@", IMO: 8606173, Callsign: "HMYZ", ShipType: 70, ToBowM: 80, ToSternM: 20}})
+	for _, r := range legs(mmsiKP, time.Minute, stay(3*time.Hour, 4*time.Hour, 39, 124)) {
+		d.Push(r)
+	}
+	v, pts, ok := d.Vessel(mmsiKP)
+	require.True(t, ok)
+	assert.Equal(t, Vessel{MMSI: mmsiKP, Flag: "KP", Name: "SONG BONG", IMO: 8606173, Callsign: "HMYZ", ShipType: 70, Class: "A", LengthM: 100}, v)
+	require.NotEmpty(t, pts)
+	assert.Equal(t, base.Add(4*time.Hour-time.Minute), pts[len(pts)-1].Time, "the newest fix, pending or not")
+	for i := 1; i < len(pts); i++ {
+		require.True(t, pts[i-1].Time.Before(pts[i].Time), "fixes in time order")
+	}
+	_, _, ok = d.Vessel(mmsiCN)
+	assert.False(t, ok)
+}
+
+// BenchmarkPush measures the hot path (steps included) on a fleet of 2 000
+// vessels each reporting every 10 s for 6 h. The baseline, timed in the same
+// run, is the least any tracker does per record: look the vessel up in a map
+// and store the fix; "x-baseline" is Push's time per record over it.
+func BenchmarkPush(b *testing.B) {
+	recs := fleet(2000, 6*time.Hour, 10*time.Second)
+	last := make(map[uint32]fix)
+	start := time.Now()
+	for _, r := range recs {
+		last[r.MMSI] = fix{T: r.Time.UnixMilli(), LatDeg: r.Pos.LatDeg, LonDeg: r.Pos.LonDeg}
+	}
+	baseNs := float64(time.Since(start).Nanoseconds()) / float64(len(recs))
+
+	b.ReportAllocs()
+	b.ResetTimer()
+	var d *Detector
+	for i := 0; i < b.N; i++ {
+		if i%len(recs) == 0 {
+			b.StopTimer()
+			d = New(DefaultConfig(), Env{}, func(Event) {})
+			b.StartTimer()
+		}
+		d.Push(recs[i%len(recs)])
+	}
+	nsPerRec := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(1e9/nsPerRec, "records/s")
+	b.ReportMetric(nsPerRec/baseNs, "x-baseline")
+}
+
+// fleet is n vessels on a 10 km lattice, drifting slowly, reporting every `every` for dur.
+func fleet(n int, dur, every time.Duration) []ais.Record {
+	var lists [][]ais.Record
+	for i := range n {
+		lat, lon := offset(35, 123, float64(i/50)*10_000, float64(i%50)*10_000)
+		lat1, lon1 := offset(lat, lon, 3000, 1000)
+		lists = append(lists, legs(uint32(412_000_000+i), every, leg{0, dur, lat, lon, lat1, lon1}))
+	}
+	return merge(lists...)
+}

@@ -1,0 +1,153 @@
+package detect
+
+import (
+	"math"
+	"slices"
+
+	"github.com/stswatch/stswatch/ais"
+)
+
+// pairKey is an unordered pair of segments, A < B.
+type pairKey struct{ A, B uint64 }
+
+// encRun is an open encounter run of one pair: the steps at which the two
+// were within MaxDistanceM and slow.
+type encRun struct {
+	Start, Last int64 // first and last close step, Unix ms
+	Samples     []encSample
+	Ongoing     bool // the ongoing record went out
+}
+
+// encSample is one close step of a run.
+type encSample struct {
+	T              int64
+	DistM          float64
+	SOGAKn, SOGBKn float64
+	LatDeg, LonDeg float64 // midpoint of the pair
+}
+
+// onPair extends the run of a pair found within MaxDistanceM at the current
+// step when both are slow. "Slow" here is under twice MaxSpeedKn, so that
+// speed noise does not break a run; the medians over the run decide.
+func (d *Detector) onPair(a, b int32, distM float64) {
+	pa, pb := &d.pts[a], &d.pts[b]
+	lim := 2 * d.cfg.Encounter.MaxSpeedKn
+	if pa.v == pb.v || pa.sogKn >= lim || pb.sogKn >= lim {
+		return
+	}
+	k := pairKey{pa.key, pb.key} // pts are sorted by key and a < b
+	r := d.s.Runs[k]
+	if r == nil {
+		r = &encRun{Start: d.stepT}
+		d.s.Runs[k] = r
+	}
+	r.Last = d.stepT
+	r.Samples = append(r.Samples, encSample{
+		T: d.stepT, DistM: distM, SOGAKn: pa.sogKn, SOGBKn: pb.sogKn,
+		LatDeg: (pa.latDeg + pb.latDeg) / 2, LonDeg: wrapLon(pa.lonDeg + wrapLon(pb.lonDeg-pa.lonDeg)/2),
+	})
+	if !r.Ongoing && r.Last-r.Start >= d.p.encMin {
+		if ev, ok := d.encounterEvent(k, r, StatusOngoing); ok {
+			r.Ongoing = true
+			d.fillTracks(&ev, k.A, k.B)
+			d.collect(ev)
+		}
+	}
+}
+
+// closeRuns closes the runs whose pair has been apart longer than MergeGap
+// (every run at the end of input). A run that qualifies, or whose ongoing
+// record went out, becomes a closed event.
+func (d *Detector) closeRuns(t int64, all bool) {
+	for k, r := range d.s.Runs {
+		if !all && t-r.Last <= d.p.merge {
+			continue
+		}
+		delete(d.s.Runs, k)
+		if ev, ok := d.encounterEvent(k, r, StatusClosed); ok || r.Ongoing {
+			d.wait(ev, r.Last+d.p.pad, false, k.A, k.B)
+		}
+	}
+}
+
+// encounterEvent summarises a run and reports whether it qualifies: long
+// enough, both median speeds under MaxSpeedKn, and (with ports) its centroid
+// at least PortDistanceM from any port.
+func (d *Detector) encounterEvent(k pairKey, r *encRun, status string) (Event, bool) {
+	ss := r.Samples
+	c := d.cfg.Encounter
+	minDist := math.Inf(1)
+	for _, s := range ss {
+		minDist = min(minDist, s.DistM)
+	}
+	medDist := d.median(len(ss), func(i int) float64 { return ss[i].DistM })
+	medA := d.median(len(ss), func(i int) float64 { return ss[i].SOGAKn })
+	medB := d.median(len(ss), func(i int) float64 { return ss[i].SOGBKn })
+	medBoth := d.median(2*len(ss), func(i int) float64 {
+		if i%2 == 0 {
+			return ss[i/2].SOGAKn
+		}
+		return ss[i/2].SOGBKn
+	})
+	lat, lon := centroid(len(ss), func(i int) (float64, float64) { return ss[i].LatDeg, ss[i].LonDeg })
+	ok := r.Last-r.Start >= d.p.encMin && medA < c.MaxSpeedKn && medB < c.MaxSpeedKn &&
+		!(d.env.Ports != nil && d.env.Ports.Within(lat, lon, c.PortDistanceM))
+	a, b := d.identity(k.A), d.identity(k.B)
+	start := msTime(r.Start)
+	return Event{
+		ID:              eventID(TypeEncounter, []uint32{a.MMSI, b.MMSI}, start, ""),
+		Type:            TypeEncounter,
+		Status:          status,
+		Start:           start,
+		End:             msTime(r.Last),
+		DurationS:       (r.Last - r.Start) / 1000,
+		Lat:             lat,
+		Lon:             lon,
+		Vessels:         []Vessel{a, b},
+		MinDistanceM:    ptr(minDist),
+		MedianDistanceM: ptr(medDist),
+		MedianSOGKn:     ptr(medBoth),
+	}, ok
+}
+
+// identity is the identity of a segment's vessel as known now.
+func (d *Detector) identity(key uint64) Vessel {
+	mmsi := uint32(key >> 8)
+	if v := d.s.Vessels[mmsi]; v != nil {
+		return v.Ident
+	}
+	return Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}
+}
+
+// median of n values, sorted in reusable scratch; 0 when n is 0.
+func (d *Detector) median(n int, at func(i int) float64) float64 {
+	s := d.scratch[:0]
+	for i := range n {
+		s = append(s, at(i))
+	}
+	d.scratch = s
+	if n == 0 {
+		return 0
+	}
+	slices.Sort(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// centroid is the mean position of n points, correct across the antimeridian
+// (longitudes are unwrapped around the first point).
+func centroid(n int, at func(i int) (latDeg, lonDeg float64)) (latDeg, lonDeg float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	_, lon0 := at(0)
+	var sumLat, sumDLon float64
+	for i := range n {
+		lat, lon := at(i)
+		sumLat += lat
+		sumDLon += wrapLon(lon - lon0)
+	}
+	return sumLat / float64(n), wrapLon(lon0 + sumDLon/float64(n))
+}

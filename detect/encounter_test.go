@@ -1,0 +1,195 @@
+package detect
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/ais"
+)
+
+func TestEncounterScenarios(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	farLat, farLon := offset(lat, lon, 0, 10_000)
+	type want struct {
+		start, end time.Duration // of the one expected encounter
+		minDistM   float64
+	}
+	for _, tc := range []struct {
+		name string
+		recs []ais.Record
+		want *want // nil: no encounter
+	}{
+		{"across UTC midnight", pair(time.Hour, 7*time.Hour, lat, lon, 200), &want{time.Hour, 7*time.Hour - 10*time.Minute, 200}},
+		{"across the antimeridian", func() []ais.Record {
+			lat2, lon2 := offset(60, 179.999, 0, 250) // 250 m east: past -180
+			require.Less(t, lon2, 0.0)
+			return merge(legs(mmsiKP, 3*time.Minute, stay(time.Hour, 5*time.Hour, 60, 179.999)), legs(mmsiCN, 3*time.Minute, stay(time.Hour, 5*time.Hour, lat2, lon2)))
+		}(), &want{time.Hour, 5*time.Hour - 10*time.Minute, 250}},
+		{"600 m apart for 10 h", pair(0, 10*time.Hour, lat, lon, 600), nil},
+		{"convoy at 9 kn 300 m apart", func() []ais.Record {
+			lat1, lon1 := offset(lat, lon, 9*mpsPerKn*10*3600, 0) // north at 9 kn for 10 h
+			lat2, lon2 := offset(lat, lon, 0, 300)
+			lat3, lon3 := offset(lat1, lon1, 0, 300)
+			return merge(legs(mmsiKP, time.Minute, leg{0, 10 * time.Hour, lat, lon, lat1, lon1}), legs(mmsiCN, time.Minute, leg{0, 10 * time.Hour, lat2, lon2, lat3, lon3}))
+		}(), nil},
+		{"40-minute meeting", merge(
+			legs(mmsiKP, 3*time.Minute, stay(0, 3*time.Hour, farLat, farLon), stay(3*time.Hour, 3*time.Hour+40*time.Minute, lat, lon), stay(3*time.Hour+40*time.Minute, 8*time.Hour, farLat, farLon)),
+			legs(mmsiCN, 3*time.Minute, stay(0, 8*time.Hour, lat, lon+0.002)),
+		), nil},
+		{"meeting again after 3 h", merge(
+			legs(mmsiKP, 3*time.Minute, stay(0, 2*time.Hour, lat, lon), stay(2*time.Hour, 5*time.Hour, farLat, farLon), stay(5*time.Hour, 7*time.Hour, lat, lon)),
+			legs(mmsiCN, 3*time.Minute, stay(0, 7*time.Hour, lat, lon+0.002)),
+		), &want{0, 7*time.Hour - 10*time.Minute, 173}},
+		{"single-fix spike onto another vessel", func() []ais.Record {
+			kp := legs(mmsiKP, 3*time.Minute, stay(0, 6*time.Hour, farLat, farLon))
+			kp[40].Pos.LatDeg, kp[40].Pos.LonDeg = lat, lon+0.001 // one fix on top of the other ship
+			return merge(kp, legs(mmsiCN, 3*time.Minute, stay(0, 6*time.Hour, lat, lon)))
+		}(), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := detect(t, DefaultConfig(), Env{}, tc.recs)
+			enc := ofType(evs, TypeEncounter, StatusClosed)
+			if tc.want == nil {
+				assert.Empty(t, enc)
+				assert.Empty(t, ofType(evs, TypeEncounter, StatusOngoing))
+				return
+			}
+			require.Len(t, enc, 1)
+			e := enc[0]
+			assert.Equal(t, []uint32{mmsiCN, mmsiKP}, mmsis(e), "sorted by MMSI")
+			assert.Equal(t, base.Add(tc.want.start), e.Start)
+			assert.Equal(t, base.Add(tc.want.end), e.End)
+			assert.Equal(t, int64((tc.want.end - tc.want.start).Seconds()), e.DurationS)
+			require.NotNil(t, e.MinDistanceM)
+			assert.InDelta(t, tc.want.minDistM, *e.MinDistanceM, 5)
+			assert.LessOrEqual(t, *e.MinDistanceM, *e.MedianDistanceM)
+			assert.InDelta(t, 0, *e.MedianSOGKn, 0.01)
+			assert.Equal(t, eventID(TypeEncounter, []uint32{mmsiKP, mmsiCN}, e.Start, ""), e.ID)
+			require.Len(t, e.Tracks, 2, "both vessels' evidence")
+			for _, tr := range e.Tracks {
+				first, last := tr.Points[0].Time, tr.Points[len(tr.Points)-1].Time
+				assert.False(t, first.After(e.Start), "track covers the start")
+				assert.False(t, last.Before(e.End), "track covers the end")
+				assert.False(t, first.Before(e.Start.Add(-2*time.Hour)), "at most the padding before")
+				assert.False(t, last.After(e.End.Add(2*time.Hour)), "at most the padding after")
+			}
+			assert.True(t, e.Alert, "DPRK ship with a Chinese vessel without static data: the watch rule")
+			assert.Contains(t, e.Reasons, "flag-kp")
+		})
+	}
+}
+
+func TestEncounterCentroidAcrossAntimeridian(t *testing.T) {
+	lat2, lon2 := offset(60, 179.999, 0, 250)
+	evs := detect(t, DefaultConfig(), Env{}, merge(legs(mmsiKP, 3*time.Minute, stay(0, 4*time.Hour, 60, 179.999)), legs(mmsiCN, 3*time.Minute, stay(0, 4*time.Hour, lat2, lon2))))
+	enc := ofType(evs, TypeEncounter, StatusClosed)
+	require.Len(t, enc, 1)
+	assert.InDelta(t, 60, enc[0].Lat, 1e-6)
+	dLon := wrapLon(enc[0].Lon - 180)
+	assert.InDelta(t, 0, dLon, 0.003, "centroid at the antimeridian, not at 0°: %v", enc[0].Lon)
+}
+
+func TestEncounterEvidencePadding(t *testing.T) {
+	// the pair is heard 3 h before and after a 3 h meeting: the tracks hold exactly 2 h either side
+	const lat, lon = 39.0, 124.0
+	farLat, farLon := offset(lat, lon, 0, 5000)
+	kp := legs(mmsiKP, 5*time.Minute, stay(0, 3*time.Hour, farLat, farLon), stay(3*time.Hour, 6*time.Hour, lat, lon), stay(6*time.Hour, 9*time.Hour, farLat, farLon))
+	cn := legs(mmsiCN, 5*time.Minute, stay(0, 9*time.Hour, lat, lon+0.002))
+	enc := ofType(detect(t, DefaultConfig(), Env{}, merge(kp, cn)), TypeEncounter, StatusClosed)
+	require.Len(t, enc, 1)
+	e := enc[0]
+	require.Len(t, e.Tracks, 2)
+	for _, tr := range e.Tracks {
+		assert.Equal(t, e.Start.Add(-2*time.Hour), tr.Points[0].Time)
+		assert.Equal(t, e.End.Add(2*time.Hour), tr.Points[len(tr.Points)-1].Time)
+	}
+	assert.Equal(t, []uint32{mmsiCN, mmsiKP}, []uint32{e.Tracks[0].MMSI, e.Tracks[1].MMSI})
+}
+
+func TestOngoingEmittedOnceBeforeClosed(t *testing.T) {
+	evs := detect(t, DefaultConfig(), Env{}, pair(0, 5*time.Hour, 39, 124, 150))
+	var enc []Event
+	for _, e := range evs {
+		if e.Type == TypeEncounter {
+			enc = append(enc, e)
+		}
+	}
+	require.Len(t, enc, 2)
+	on, cl := enc[0], enc[1]
+	assert.Equal(t, StatusOngoing, on.Status)
+	assert.Equal(t, StatusClosed, cl.Status)
+	assert.Equal(t, on.ID, cl.ID)
+	assert.Equal(t, int64(2*3600), on.DurationS, "ongoing once the run passes MinDuration")
+	assert.Equal(t, base.Add(5*time.Hour-10*time.Minute), cl.End)
+}
+
+func TestOutOfOrderAndDuplicatedInput(t *testing.T) {
+	clean := merge(pair(time.Hour, 6*time.Hour, 39, 124, 200), legs(mmsiX, time.Minute, stay(0, 9*time.Hour, 39.2, 124)))
+	// every record twice (two receivers), shuffled within 8-minute windows (under the 10-minute lateness)
+	rng := rand.New(rand.NewPCG(1, 2))
+	messy := slices.Concat(clean, clean)
+	slices.SortStableFunc(messy, func(a, b ais.Record) int { return a.Time.Compare(b.Time) })
+	for i := 0; i < len(messy); {
+		j := i
+		for j < len(messy) && messy[j].Time.Sub(messy[i].Time) < 8*time.Minute {
+			j++
+		}
+		rng.Shuffle(j-i, func(a, b int) { messy[i+a], messy[i+b] = messy[i+b], messy[i+a] })
+		i = j
+	}
+	want := detect(t, DefaultConfig(), Env{}, clean)
+	require.NotEmpty(t, ofType(want, TypeEncounter, StatusClosed))
+	require.NotEmpty(t, ofType(want, TypeLoitering, StatusClosed))
+
+	var got []Event
+	d := New(DefaultConfig(), Env{}, func(e Event) { got = append(got, e) })
+	for _, r := range messy {
+		d.Push(r)
+	}
+	d.Flush()
+	assert.Equal(t, want, got)
+	st := d.Stats()
+	assert.Equal(t, int64(len(clean)), st.Duplicates)
+	assert.Zero(t, st.Late)
+}
+
+func TestTwoShipsOnOneMMSI(t *testing.T) {
+	// two ships send MMSI X, 50 km apart, interleaved; Y lies halfway: a zig-zag
+	// track through Y would make a false encounter
+	const lat, lon = 39.0, 124.0
+	lat1, lon1 := offset(lat, lon, 0, -25_000)
+	lat2, lon2 := offset(lat, lon, 0, 25_000)
+	one := legs(mmsiX, 2*time.Minute, stay(0, 6*time.Hour, lat1, lon1))
+	two := legs(mmsiX, 2*time.Minute, stay(time.Minute, 6*time.Hour+time.Minute, lat2, lon2))
+	y := legs(mmsiY, 3*time.Minute, stay(0, 6*time.Hour, lat, lon))
+	evs := detect(t, DefaultConfig(), Env{}, merge(one, two, y))
+
+	assert.Empty(t, ofType(evs, TypeEncounter, StatusClosed))
+	ids := ofType(evs, TypeIdentity, StatusClosed)
+	var shared []Event
+	for _, e := range ids {
+		if e.Anomaly == AnomalyMMSIShared {
+			shared = append(shared, e)
+		}
+	}
+	require.Len(t, shared, 1, "reported once")
+	assert.Equal(t, []uint32{mmsiX}, mmsis(shared[0]))
+	assert.Contains(t, shared[0].Reasons, "identity-mmsi-shared")
+	// each ship keeps its own track: two loitering events of X, one at each place
+	var places [][2]float64
+	for _, e := range ofType(evs, TypeLoitering, StatusClosed) {
+		if e.Vessels[0].MMSI == mmsiX {
+			places = append(places, [2]float64{e.Lat, e.Lon})
+		}
+	}
+	require.Len(t, places, 2)
+	slices.SortFunc(places, func(a, b [2]float64) int { return cmp.Compare(a[1], b[1]) })
+	assert.InDelta(t, lon1, places[0][1], 1e-6)
+	assert.InDelta(t, lon2, places[1][1], 1e-6)
+}

@@ -1,0 +1,72 @@
+package detect
+
+import "github.com/stswatch/stswatch/geo"
+
+// loiterRun is an open loitering run of one segment: consecutive steps under
+// Loiter.MaxSpeedKn (and, when asked, away from ports).
+type loiterRun struct {
+	Start, Last int64 // first and last slow step, Unix ms
+	Samples     []loiterSample
+}
+
+// loiterSample is one slow step.
+type loiterSample struct{ LatDeg, LonDeg, SOGKn float64 }
+
+// portRecheckM is how far a segment moves before its port test runs again.
+const portRecheckM = 1000
+
+// loiterStep extends or closes the segment's loitering run at the current step.
+func (d *Detector) loiterStep(p *stepPoint, t int64) {
+	s := p.s
+	if p.sogKn < d.cfg.Loiter.MaxSpeedKn && !(d.cfg.Loiter.AwayFromPorts && d.nearPort(s, p.latDeg, p.lonDeg)) {
+		if s.Loiter == nil {
+			s.Loiter = &loiterRun{Start: t}
+		}
+		s.Loiter.Last = t
+		s.Loiter.Samples = append(s.Loiter.Samples, loiterSample{p.latDeg, p.lonDeg, p.sogKn})
+		return
+	}
+	if s.Loiter != nil {
+		d.closeLoiter(p.v, s)
+	}
+}
+
+// nearPort reports whether a position is within Encounter.PortDistanceM of a port,
+// reusing the segment's last answer while it stays within portRecheckM.
+func (d *Detector) nearPort(s *segment, latDeg, lonDeg float64) bool {
+	if d.env.Ports == nil {
+		return false
+	}
+	c := &s.Port
+	if !c.Known || geo.DistanceM(c.LatDeg, c.LonDeg, latDeg, lonDeg) > portRecheckM {
+		*c = portCache{LatDeg: latDeg, LonDeg: lonDeg, Known: true, Near: d.env.Ports.Within(latDeg, lonDeg, d.cfg.Encounter.PortDistanceM)}
+	}
+	return c.Near
+}
+
+// closeLoiter ends the segment's loitering run; one of at least
+// Loiter.MinDuration becomes an event once its padding has passed.
+func (d *Detector) closeLoiter(v *vessel, s *segment) {
+	r := s.Loiter
+	s.Loiter = nil
+	if r.Last-r.Start < d.p.loiterMin {
+		return
+	}
+	v.Loiters = append(v.Loiters, span{r.Start, r.Last})
+	ss := r.Samples
+	lat, lon := centroid(len(ss), func(i int) (float64, float64) { return ss[i].LatDeg, ss[i].LonDeg })
+	start := msTime(r.Start)
+	ev := Event{
+		ID:          eventID(TypeLoitering, []uint32{v.Ident.MMSI}, start, ""),
+		Type:        TypeLoitering,
+		Status:      StatusClosed,
+		Start:       start,
+		End:         msTime(r.Last),
+		DurationS:   (r.Last - r.Start) / 1000,
+		Lat:         lat,
+		Lon:         lon,
+		Vessels:     []Vessel{v.Ident},
+		MedianSOGKn: ptr(d.median(len(ss), func(i int) float64 { return ss[i].SOGKn })),
+	}
+	d.wait(ev, r.Last+d.p.pad, false, segKey(v.Ident.MMSI, s.Sub))
+}
