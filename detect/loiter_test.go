@@ -1,0 +1,62 @@
+package detect
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoitering(t *testing.T) {
+	const lat, lon = 36.5, 125.5
+	for _, tc := range []struct {
+		name  string
+		still time.Duration
+		want  bool
+	}{
+		{"5 h drifting", 5 * time.Hour, true},
+		{"3 h drifting", 3 * time.Hour, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// drift 1 km in `still` (well under 2 kn), then steam away north at 12 kn for 3 h
+			lat1, lon1 := offset(lat, lon, 0, 1000)
+			lat2, lon2 := offset(lat1, lon1, 12*mpsPerKn*3*3600, 0)
+			recs := legs(mmsiKP, 2*time.Minute, leg{0, tc.still, lat, lon, lat1, lon1}, leg{tc.still, tc.still + 3*time.Hour, lat1, lon1, lat2, lon2})
+			evs := detect(t, DefaultConfig(), Env{}, recs)
+			lo := ofType(evs, TypeLoitering, StatusClosed)
+			if !tc.want {
+				assert.Empty(t, lo)
+				return
+			}
+			require.Len(t, lo, 1)
+			e := lo[0]
+			assert.Equal(t, []uint32{mmsiKP}, mmsis(e))
+			assert.Equal(t, base, e.Start)
+			// the last slow step is the last one before the vessel speeds up
+			assert.Equal(t, base.Add(tc.still-10*time.Minute), e.End)
+			assert.Equal(t, int64((tc.still - 10*time.Minute).Seconds()), e.DurationS)
+			mid, midLon := offset(lat, lon, 0, 500)
+			assert.InDelta(t, mid, e.Lat, 1e-4)
+			assert.InDelta(t, midLon, e.Lon, 1e-3)
+			sog := 1000 / tc.still.Seconds() / mpsPerKn
+			require.NotNil(t, e.MedianSOGKn)
+			assert.InDelta(t, sog, *e.MedianSOGKn, 0.01)
+			assert.Nil(t, e.MinDistanceM)
+			require.Len(t, e.Tracks, 1)
+			assert.Equal(t, e.End.Add(2*time.Hour), e.Tracks[0].Points[len(e.Tracks[0].Points)-1].Time, "waits for its padding")
+			assert.Contains(t, e.Reasons, "flag-kp")
+		})
+	}
+}
+
+func TestLoiterBeforeEncounterRaisesScore(t *testing.T) {
+	// KP drifts alone for 5 h, leaves, and 2 h later meets CN for 3 h
+	const lat, lon = 36.5, 125.5
+	farLat, farLon := offset(lat, lon, 20_000, 0)
+	kp := legs(mmsiKP, 3*time.Minute, stay(0, 5*time.Hour, farLat, farLon), leg{5 * time.Hour, 7 * time.Hour, farLat, farLon, lat, lon}, stay(7*time.Hour, 10*time.Hour, lat, lon))
+	cn := legs(mmsiCN, 3*time.Minute, leg{0, 7 * time.Hour, lat - 0.5, lon, lat, lon + 0.002}, stay(7*time.Hour, 10*time.Hour, lat, lon+0.002))
+	enc := ofType(detect(t, DefaultConfig(), Env{}, merge(kp, cn)), TypeEncounter, StatusClosed)
+	require.Len(t, enc, 1)
+	assert.Contains(t, enc[0].Reasons, ReasonLoiterBefore)
+}
