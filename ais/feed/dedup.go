@@ -10,6 +10,9 @@ import (
 // Dedup drops a sentence already delivered by another feed within a window of
 // arrival time. It keys on the sentence itself (from '!' or '$' to the
 // checksum), not on the tag block or trailers, which differ between receivers.
+// A repeat on the same feed passes: a moored ship can send the same bytes
+// again minutes later, which a fast replay would squeeze into the window, and
+// same-feed duplicates are the detector's to judge in event time.
 // Multipart fragments pass through: dropping one feed's copy of a fragment
 // could orphan the other fragments of that feed; the detector drops the
 // duplicate records they decode to (same MMSI, time and position).
@@ -19,18 +22,18 @@ type Dedup struct {
 	seed   maphash.Seed
 
 	mu        sync.Mutex
-	cur, prev map[uint64]struct{}
+	cur, prev map[uint64]string // sentence hash -> feed that delivered it
 	rotated   time.Time
 }
 
 // NewDedup returns a Dedup remembering sentences for at least window.
 func NewDedup(window time.Duration) *Dedup {
-	return &Dedup{window: window, seed: maphash.MakeSeed(), cur: map[uint64]struct{}{}, prev: map[uint64]struct{}{}}
+	return &Dedup{window: window, seed: maphash.MakeSeed(), cur: map[uint64]string{}, prev: map[uint64]string{}}
 }
 
-// Seen reports whether line's sentence arrived within the window before now,
-// and remembers it.
-func (d *Dedup) Seen(line []byte, now time.Time) bool {
+// Seen reports whether line's sentence arrived from a feed other than feed
+// within the window before now, and remembers it.
+func (d *Dedup) Seen(line []byte, now time.Time, feed string) bool {
 	body := Sentence(line)
 	if body == nil {
 		return false
@@ -49,13 +52,13 @@ func (d *Dedup) Seen(line []byte, now time.Time) bool {
 		}
 		d.rotated = now
 	}
-	if _, ok := d.cur[h]; ok {
+	if from, ok := d.cur[h]; ok {
+		return from != feed
+	}
+	if from, ok := d.prev[h]; ok && from != feed {
 		return true
 	}
-	if _, ok := d.prev[h]; ok {
-		return true
-	}
-	d.cur[h] = struct{}{}
+	d.cur[h] = feed
 	return false
 }
 

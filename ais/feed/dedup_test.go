@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -38,22 +39,24 @@ func TestDedupWindow(t *testing.T) {
 	frag := []byte("!AIVDM,2,1,3,A,CCC,0*33\n")
 	steps := []struct {
 		line  []byte
+		feed  string
 		at    time.Duration
 		dup   bool
 		about string
 	}{
-		{a, 0, false, "first copy"},
-		{aOther, 500 * time.Millisecond, true, "same sentence from another receiver"},
-		{b, time.Second, false, "another sentence"},
-		{frag, time.Second, false, "fragment"},
-		{frag, time.Second, false, "fragments are never dropped"},
-		{a, 2500 * time.Millisecond, true, "still within the previous window"},
-		{b, 7 * time.Second, false, "two windows later, forgotten"},
-		{a, 7 * time.Second, false, "forgotten too"},
+		{a, "f1", 0, false, "first copy"},
+		{aOther, "f2", 500 * time.Millisecond, true, "same sentence from another feed"},
+		{a, "f1", 600 * time.Millisecond, false, "a repeat on the same feed passes"},
+		{b, "f1", time.Second, false, "another sentence"},
+		{frag, "f1", time.Second, false, "fragment"},
+		{frag, "f2", time.Second, false, "fragments are never dropped"},
+		{a, "f3", 2500 * time.Millisecond, true, "still within the previous window"},
+		{b, "f2", 7 * time.Second, false, "two windows later, forgotten"},
+		{a, "f2", 7 * time.Second, false, "forgotten too"},
 	}
 	d := NewDedup(2 * time.Second)
 	for _, s := range steps {
-		assert.Equal(t, s.dup, d.Seen(s.line, t0.Add(s.at)), s.about)
+		assert.Equal(t, s.dup, d.Seen(s.line, t0.Add(s.at), s.feed), s.about)
 	}
 }
 
@@ -61,8 +64,8 @@ func TestDedupAcrossFeeds(t *testing.T) {
 	d := NewDedup(time.Minute)
 	in1 := "!AIVDM,1,1,,A,X1,0*00\n!AIVDM,1,1,,A,X2,0*00\n"
 	in2 := "\\s:b*00\\!AIVDM,1,1,,A,X2,0*00\n!AIVDM,1,1,,A,X3,0*00\n"
-	r1 := Open(t.Context(), Source{Name: "-", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in1), Dedup: d})
-	r2 := Open(t.Context(), Source{Name: "-", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in2), Dedup: d})
+	r1 := Open(t.Context(), Source{Name: "one", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in1), Dedup: d})
+	r2 := Open(t.Context(), Source{Name: "two", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in2), Dedup: d})
 	b1, err := io.ReadAll(r1)
 	require.NoError(t, err)
 	b2, err := io.ReadAll(r2)
@@ -70,7 +73,7 @@ func TestDedupAcrossFeeds(t *testing.T) {
 	assert.Equal(t, in1, string(b1))
 	assert.Equal(t, "!AIVDM,1,1,,A,X3,0*00\n", string(b2))
 	assert.Equal(t, int64(1), r2.Duplicates())
-	assert.Equal(t, int64(1), r2.Lines(), "dropped lines are not counted as read")
+	assert.Equal(t, int64(2), r2.Lines(), "a dropped line counts as consumed, so a replay skips it")
 }
 
 func FuzzSentence(f *testing.F) {
@@ -87,4 +90,40 @@ func FuzzSentence(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSafeOffset(t *testing.T) {
+	// Line numbers are 1-based; Safe is checked after each line is read.
+	lines := []struct {
+		text string
+		safe int64
+	}{
+		{"!AIVDM,1,1,,A,s1,0*00", 1},
+		{`\g:1-2-7*00\!AIVDM,2,1,7,A,p1,0*00`, 1}, // a multipart message begins on line 2
+		{"!AIVDM,1,1,,B,s2,0*00", 1},              // interleaved: not past line 2
+		{"!AIVDM,2,1,8,B,q1,0*00", 1},             // a second group opens
+		{"!AIVDM,2,2,7,A,p2,0*00", 3},             // the first closes: the second still pins
+		{"!AIVDM,2,2,8,B,q2,0*00", 6},
+		{"!AIVDM,3,1,9,A,r1,0*00", 6},
+		{"!AIVDM,3,2,9,A,r2,0*00", 6},
+		{"!AIVDM,3,3,9,A,r3,0*00", 9},
+		{"!AIVDM,2,1,3,A,orphan,0*00", 9}, // its last fragment never comes
+	}
+	var in strings.Builder
+	for _, l := range lines {
+		in.WriteString(l.text + "\n")
+	}
+	for range maxFragmentSpan {
+		in.WriteString("!AIVDM,1,1,,A,s,0*00\n")
+	}
+	r := Open(t.Context(), Source{Name: "-", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in.String())})
+	br := bufio.NewReader(r)
+	for i, l := range lines {
+		_, err := br.ReadString('\n')
+		require.NoError(t, err)
+		assert.Equal(t, l.safe, r.Safe(), "after line %d %s", i+1, l.text)
+	}
+	_, err := io.Copy(io.Discard, br)
+	require.NoError(t, err)
+	assert.Equal(t, r.Lines(), r.Safe(), "an orphan fragment is forgotten after maxFragmentSpan lines")
 }

@@ -7,6 +7,7 @@ package feed
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -113,6 +115,7 @@ type Reader struct {
 	reconnects atomic.Int64
 	up         atomic.Bool
 
+	groups    fragments
 	skip      int64 // lines still to skip on this connection (replay)
 	backoff   Backoff
 	stop      func() bool
@@ -153,9 +156,15 @@ func (r *Reader) Name() string { return r.src.Name }
 // ais.Options.Clock for lines that carry no time of their own.
 func (r *Reader) Arrival() time.Time { return time.Unix(0, r.arrival.Load()).UTC() }
 
-// Lines is the number of lines returned by Read, counting Options.Offset:
-// the offset to checkpoint once every record decoded so far is safe.
+// Lines is the number of lines consumed: returned by Read or dropped as
+// duplicates, counting Options.Offset.
 func (r *Reader) Lines() int64 { return r.lines.Load() }
+
+// Safe is the offset to checkpoint once every record decoded so far is in
+// the detector: Lines, or the line before the first fragment of a multipart
+// message still incomplete (its record is not out yet, so a replay must read
+// that fragment again). Call it from the goroutine that reads.
+func (r *Reader) Safe() int64 { return r.groups.safe(r.lines.Load()) }
 
 // Duplicates is the number of lines dropped as already seen on another feed.
 func (r *Reader) Duplicates() int64 { return r.dups.Load() }
@@ -180,10 +189,12 @@ func (r *Reader) Read(p []byte) (int, error) {
 			r.skip--
 			continue
 		}
-		if r.opt.Dedup != nil && r.opt.Dedup.Seen(line, r.opt.Clock()) {
+		if r.opt.Dedup != nil && r.opt.Dedup.Seen(line, r.opt.Clock(), r.src.Name) {
 			r.dups.Add(1)
+			r.lines.Add(1) // consumed all the same: a replay skips it
 			continue
 		}
+		r.groups.track(line, r.lines.Load()+1)
 		r.pending = line
 		r.arrival.Store(r.opt.Clock().UnixNano())
 	}
@@ -400,3 +411,69 @@ func (b *Backoff) Next() time.Duration {
 
 // Reset starts the delays again from Min, after a success.
 func (b *Backoff) Reset() { b.cur = 0 }
+
+// fragments tracks the multipart messages begun but not finished, by the line
+// of their first fragment, so that Safe never points past one.
+type fragments struct{ open []fragment }
+
+type fragment struct {
+	key   uint32 // sequential message id and channel
+	first int64  // line of the first fragment
+}
+
+// maxFragmentSpan is how many lines a multipart message may take; a group
+// open longer is an orphan (its last fragment lost) and is forgotten.
+const maxFragmentSpan = 64
+
+// track notes line number n: a first fragment opens a group, a last one closes it.
+func (f *fragments) track(line []byte, n int64) {
+	f.open = slices.DeleteFunc(f.open, func(g fragment) bool { return n-g.first >= maxFragmentSpan })
+	// !AIVDM,<count>,<number>,<seq id>,<channel>,...
+	if Sentence(line) != nil {
+		return // a whole message
+	}
+	start := bytes.IndexByte(line, '!')
+	if start < 0 {
+		return
+	}
+	fields := line[start:]
+	var fld [5][]byte
+	for i := range fld {
+		c := bytes.IndexByte(fields, ',')
+		if c < 0 {
+			return
+		}
+		fld[i], fields = fields[:c], fields[c+1:]
+	}
+	if len(fld[1]) != 1 || len(fld[2]) != 1 || len(fld[3]) > 1 || len(fld[4]) > 1 {
+		return
+	}
+	count, num := fld[1][0], fld[2][0]
+	key := uint32(count)<<16 | uint32(byteOr0(fld[3]))<<8 | uint32(byteOr0(fld[4]))
+	i := slices.IndexFunc(f.open, func(g fragment) bool { return g.key == key })
+	switch {
+	case num == '1':
+		if i >= 0 {
+			f.open[i].first = n
+		} else {
+			f.open = append(f.open, fragment{key: key, first: n})
+		}
+	case num == count && i >= 0:
+		f.open = slices.Delete(f.open, i, i+1)
+	}
+}
+
+func byteOr0(b []byte) byte {
+	if len(b) == 0 {
+		return 0
+	}
+	return b[0]
+}
+
+// safe is lines, or the line before the oldest open group.
+func (f *fragments) safe(lines int64) int64 {
+	for _, g := range f.open {
+		lines = min(lines, g.first-1)
+	}
+	return lines
+}
