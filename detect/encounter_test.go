@@ -2,8 +2,12 @@ package detect
 
 import (
 	"cmp"
+	"encoding/csv"
+	"errors"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo"
 )
 
 func TestEncounterScenarios(t *testing.T) {
@@ -192,4 +197,50 @@ func TestTwoShipsOnOneMMSI(t *testing.T) {
 	slices.SortFunc(places, func(a, b [2]float64) int { return cmp.Compare(a[1], b[1]) })
 	assert.InDelta(t, lon1, places[0][1], 1e-6)
 	assert.InDelta(t, lon2, places[1][1], 1e-6)
+}
+
+// solent reads the Stone Soup Solent capture (Time,MMSI,Latitude_degrees,Longitude_degrees,COG_degrees,SOG_knots).
+func solent(t *testing.T) []ais.Record {
+	t.Helper()
+	const path = "../../shared/data/stonesoup/SolentAIS_20160112_130211.csv"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("../shared/data absent: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	var recs []ais.Record
+	for i, row := range rows[1:] {
+		tm, err1 := time.Parse("2006-01-02 15:04:05.999", row[0])
+		mmsi, err2 := strconv.ParseUint(row[1], 10, 32)
+		lat, err3 := strconv.ParseFloat(row[2], 64)
+		lon, err4 := strconv.ParseFloat(row[3], 64)
+		cog, err5 := strconv.ParseFloat(row[4], 32)
+		sog, err6 := strconv.ParseFloat(row[5], 32)
+		require.NoError(t, errors.Join(err1, err2, err3, err4, err5, err6), "%s:%d", path, i+2)
+		recs = append(recs, ais.Record{Kind: ais.KindPosition, MMSI: uint32(mmsi), Has: ais.HasTime | ais.HasLatLon | ais.HasSOG | ais.HasCOG,
+			Time: tm, Pos: ais.Position{LatDeg: lat, LonDeg: lon, SOGKn: float32(sog), COGDeg: float32(cog)}})
+	}
+	return recs
+}
+
+func TestSolentBerthsAreNotTransfers(t *testing.T) {
+	recs := solent(t)
+	cfg := DefaultConfig()
+	cfg.Encounter.MinDuration = 30 * time.Minute
+	without := ofType(detect(t, cfg, Env{}, recs), TypeEncounter, StatusClosed)
+	require.NotEmpty(t, without, "slow close pairs at berths are found without ports")
+	for _, e := range without {
+		assert.GreaterOrEqual(t, e.DurationS, int64(30*60))
+		assert.Less(t, *e.MinDistanceM, 500.0)
+		assert.InDelta(t, 50.8, e.Lat, 0.3, "in the Solent")
+	}
+	ports, err := geo.LoadPorts("../../shared/data/reference/world_port_index_pub150.csv")
+	if err != nil {
+		t.Skipf("../shared/data absent: %v", err)
+	}
+	with := ofType(detect(t, cfg, Env{Ports: ports}, recs), TypeEncounter, StatusClosed)
+	assert.Empty(t, with, "all within 10 km of a World Port Index port")
+	t.Logf("%d berth pairs without ports, %d with", len(without), len(with))
 }
