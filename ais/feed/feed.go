@@ -256,8 +256,7 @@ func (r *Reader) connect() error {
 		if r.connected {
 			return io.EOF // standard input is read once
 		}
-		br := bufio.NewReaderSize(r.opt.Stdin, MaxLineBytes)
-		r.next = func() ([]byte, error) { return r.frame(br) }
+		r.next = r.stdinLines()
 	case "udp":
 		pc, err := net.ListenPacket("udp", r.src.Addr)
 		if err != nil {
@@ -313,6 +312,39 @@ func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
 		return r.lineBuf, nil
 	}
 	return nil, err
+}
+
+// stdinLines reads standard input on a goroutine of its own, since a read
+// from it cannot be interrupted, and returns a next that also ends with the
+// context. Lines are copied: standard input is not a hot path.
+func (r *Reader) stdinLines() func() ([]byte, error) {
+	type result struct {
+		line []byte
+		err  error
+	}
+	ch := make(chan result, 64)
+	go func() {
+		br := bufio.NewReaderSize(r.opt.Stdin, MaxLineBytes)
+		for {
+			line, err := r.frame(br)
+			select {
+			case ch <- result{bytes.Clone(line), err}:
+			case <-r.ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return func() ([]byte, error) {
+		select {
+		case res := <-ch:
+			return res.line, res.err
+		case <-r.ctx.Done():
+			return nil, io.EOF
+		}
+	}
 }
 
 // datagramLine returns the next line of the current or next datagram; a

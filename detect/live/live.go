@@ -233,7 +233,7 @@ func (d *Daemon) readFeed(i int, r *feed.Reader, out chan<- item) {
 			return
 		}
 		msgs.Inc()
-		out <- item{feed: i, offset: r.Lines(), rec: rec}
+		out <- item{feed: i, offset: r.Safe(), rec: rec}
 	}
 }
 
