@@ -393,7 +393,10 @@ func (p *timeParser) parse(s string) (time.Time, error) {
 			return parseUnixText(s)
 		}
 		t, err := time.Parse(p.layout, s)
-		return t.UTC(), err
+		if err != nil {
+			return t, fmt.Errorf("%q does not fit layout %q", s, p.layout)
+		}
+		return t.UTC(), nil
 	}
 	if t, err := parseUnixText(s); err == nil {
 		p.fixed = true
@@ -405,7 +408,7 @@ func (p *timeParser) parse(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("time %q: not a known layout; give one with --time-layout", s)
+	return time.Time{}, fmt.Errorf("%q is in no known layout; give one with --time-layout", s)
 }
 
 // parseUnixText reads a unix time, its unit told by its size: seconds before
@@ -416,7 +419,7 @@ func parseUnixText(s string) (time.Time, error) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f >= 1e11 || strings.ContainsAny(s, "eEnN") {
-		return time.Time{}, fmt.Errorf("time %q: not a unix time", s)
+		return time.Time{}, fmt.Errorf("%q is not a unix time", s)
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
