@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -105,9 +107,9 @@ func runDemo(cmd *cobra.Command, dir string) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 
-	fmt.Fprintf(stdout, "Scanned %d messages in %s. Planted: %d encounters (%d alerts), %d gaps, %d loiterers.\n\n",
+	fmt.Fprintf(stdout, "Scanned %d messages in %s. Planted: %d encounters (%d alerts), %d gaps, %d loiterers.\n",
 		st.Records.Load(), st.Elapsed.Round(time.Millisecond), truth.Expected.Encounters, truth.Expected.Alerts, truth.Expected.Gaps, truth.Expected.Loitering)
-	printEvents(stdout, found)
+	printEvents(stdout, found, demoRows)
 	fmt.Fprintf(stdout, "\nWrote %s and %s (open the GeoJSON in geojson.io or QGIS: alerts are red).\n", p.jsonl, p.geojson)
 	fmt.Fprintf(stdout, "The scenario is %s (truth in %s); scan it yourself with\n  stswatch scan --watchlist %s --ports %s --geojson events.geojson %s\n",
 		p.scenario, p.truth, p.watchlist, p.ports, p.scenario)
@@ -137,12 +139,39 @@ type collected []detect.Event
 func (c *collected) Write(e detect.Event) error { *c = append(*c, e); return nil }
 func (c *collected) Close() error               { return nil }
 
-// printEvents writes a table of events: type, vessels with flags, start, duration, score, alert, reasons.
-func printEvents(w io.Writer, events []detect.Event) {
+// demoRows is how many events the demo lists; the rest are in the files.
+const demoRows = 20
+
+// printEvents writes a count of events by type and a table of the first rows
+// of them, alerts first, then by score: type, vessels with flags, start,
+// duration, score, alert, reasons.
+func printEvents(w io.Writer, events []detect.Event, rows int) {
+	byType := map[string]int{}
+	alerts := 0
+	for _, e := range events {
+		byType[e.Type]++
+		if e.Alert {
+			alerts++
+		}
+	}
+	fmt.Fprintf(w, "Found %d events: %d encounters, %d loitering, %d gaps, %d identity anomalies; %d alerts.\n",
+		len(events), byType[detect.TypeEncounter], byType[detect.TypeLoitering], byType[detect.TypeGap], byType[detect.TypeIdentity], alerts)
 	if len(events) == 0 {
-		fmt.Fprintln(w, "No events found.")
 		return
 	}
+	events = slices.Clone(events)
+	slices.SortStableFunc(events, func(a, b detect.Event) int {
+		if a.Alert != b.Alert {
+			if a.Alert {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(b.Score, a.Score)
+	})
+	more := len(events) - rows
+	events = events[:min(rows, len(events))]
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TYPE\tVESSELS\tSTART (UTC)\tDURATION\tSCORE\tALERT\tREASONS")
 	for _, e := range events {
@@ -164,4 +193,7 @@ func printEvents(w io.Writer, events []detect.Event) {
 			(time.Duration(e.DurationS) * time.Second).String(), e.Score, alert, strings.Join(e.Reasons, ","))
 	}
 	tw.Flush()
+	if more > 0 {
+		fmt.Fprintf(w, "... and %d more with lower scores.\n", more)
+	}
 }

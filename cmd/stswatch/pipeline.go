@@ -158,14 +158,15 @@ func (b *batches) drain(ctx context.Context, push func(ais.Record)) (stopped boo
 // runStats are the figures of a run for its summary. The counters may be read
 // while the run goes on (progress, metrics).
 type runStats struct {
-	Records   atomic.Int64 // records decoded and passed to the detector
-	Bytes     atomic.Int64 // raw input bytes read (ais.Options.BytesRead)
-	Inputs    int          // inputs opened
-	Failed    int          // inputs that could not be opened or read to the end
-	InputErrs []error      // why they failed (path and reason)
-	Vessels   int          // distinct vessels seen by the detector
-	ByType    map[string]int
-	Alerts    int
+	Records   atomic.Int64   // records decoded and passed to the detector
+	Bytes     atomic.Int64   // raw input bytes read (ais.Options.BytesRead)
+	Inputs    int            // inputs opened
+	Failed    int            // inputs that could not be opened or read to the end
+	InputErrs []error        // why they failed (path and reason)
+	Vessels   int            // vessels the detector held at the end of input
+	Detector  detect.Stats   // the detector's counters after Flush
+	ByType    map[string]int // events written by type
+	Alerts    int            // alerts written
 	Rejects   ais.Rejects
 	Start     time.Time
 	Elapsed   time.Duration
@@ -205,11 +206,7 @@ func (s *runStats) print(w io.Writer) {
 	fmt.Fprintf(w, "\nmessages:  %d read in %s (%.0f msg/s, %.1f MB)\n", recs, s.Elapsed.Round(time.Millisecond), rate, float64(s.Bytes.Load())/1e6)
 
 	counts := s.Rejects.Counts()
-	var total int64
-	for _, n := range counts {
-		total += n
-	}
-	fmt.Fprintf(w, "rejected:  %d", total)
+	fmt.Fprintf(w, "rejected:  %d", sum(counts))
 	reasons := slices.SortedFunc(maps.Keys(counts), func(a, b ais.Reason) int {
 		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
 	})
@@ -228,7 +225,21 @@ func (s *runStats) print(w io.Writer) {
 		fmt.Fprintf(w, "  %-17s %s:%d: %q\n", ex.Reason, ex.File, ex.Line, ex.Text)
 	}
 
-	fmt.Fprintf(w, "vessels:   %d\n", s.Vessels)
+	fmt.Fprintf(w, "vessels:   %d active at the end of input\n", s.Vessels)
+	d := s.Detector
+	fmt.Fprintf(w, "dropped:   %d late, %d duplicates, %d thinned, %d outliers, %d without time or position, %d invalid",
+		d.Late, d.Duplicates, d.Thinned, d.Outliers, d.Skipped, sum(d.Invalid))
+	for i, k := range slices.Sorted(maps.Keys(d.Invalid)) {
+		sep := ", "
+		if i == 0 {
+			sep = " ("
+		}
+		fmt.Fprintf(w, "%s%s %d", sep, k, d.Invalid[k])
+	}
+	if len(d.Invalid) > 0 {
+		fmt.Fprint(w, ")")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprint(w, "events:   ")
 	for _, t := range []string{detect.TypeEncounter, detect.TypeLoitering, detect.TypeGap, detect.TypeIdentity} {
 		fmt.Fprintf(w, " %s %d", t, s.ByType[t])
@@ -241,6 +252,14 @@ func (s *runStats) print(w io.Writer) {
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "stopped:   by %s; the events found so far are written\n", s.Stopped)
 	}
+}
+
+func sum[K comparable](m map[K]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
 
 // outputs are the event writers of a run over the files they write.

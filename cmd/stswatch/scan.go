@@ -267,7 +267,9 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 		}
 	}()
 	stopped := pipe.drain(ctx, det.Push)
+	st.Vessels = det.Stats().ActiveVessels
 	det.Flush()
+	st.Detector = det.Stats()
 	st.Elapsed = time.Since(st.Start)
 	st.Inputs, st.Failed = int(opened.Load()), int(failed.Load())
 

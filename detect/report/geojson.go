@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/stswatch/stswatch/detect"
+	"github.com/stswatch/stswatch/geo"
 )
 
 // Simplestyle colours: alerts stand out in red; otherwise one colour per event type.
@@ -102,11 +103,7 @@ func trackGeometry(pts []detect.TrackPoint) orb.Geometry {
 	for i, p := range pts {
 		ls[i] = orb.Point{round6(p.LonDeg), round6(p.LatDeg)}
 	}
-	parts := splitAntimeridian(ls)
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return parts
+	return geo.LineStringOrMulti(ls)
 }
 
 // vesselOf finds the identity of mmsi among the event's vessels (MMSI only when absent).
@@ -169,27 +166,4 @@ func (g *GeoJSON) Close() error {
 		return fmt.Errorf("geojson: %w", err)
 	}
 	return nil
-}
-
-// splitAntimeridian cuts a lon/lat line where it crosses ±180°, interpolating the crossing latitude.
-// TEMPORARY until geo.SplitAntimeridian lands.
-func splitAntimeridian(ls orb.LineString) orb.MultiLineString {
-	out := orb.MultiLineString{orb.LineString{ls[0]}}
-	for i := 1; i < len(ls); i++ {
-		a, b := ls[i-1], ls[i]
-		if d := b[0] - a[0]; d > 180 || d < -180 {
-			edge := 180.0
-			if a[0] < 0 {
-				edge = -180
-			}
-			bu := b[0] + 2*edge // b unwrapped to a's side
-			lat := a[1] + (b[1]-a[1])*(edge-a[0])/(bu-a[0])
-			last := len(out) - 1
-			out[last] = append(out[last], orb.Point{edge, lat})
-			out = append(out, orb.LineString{{-edge, lat}})
-		}
-		last := len(out) - 1
-		out[last] = append(out[last], b)
-	}
-	return out
 }

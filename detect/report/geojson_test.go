@@ -90,22 +90,3 @@ func TestGeoJSONEmpty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, fc.Features)
 }
-
-func TestSplitAntimeridian(t *testing.T) {
-	tests := []struct {
-		name string
-		in   orb.LineString
-		want orb.MultiLineString
-	}{
-		{"no crossing", orb.LineString{{10, 1}, {11, 2}}, orb.MultiLineString{{{10, 1}, {11, 2}}}},
-		{"eastward", orb.LineString{{179, 0}, {-179, 2}}, orb.MultiLineString{{{179, 0}, {180, 1}}, {{-180, 1}, {-179, 2}}}},
-		{"westward", orb.LineString{{-179, 0}, {179, 2}}, orb.MultiLineString{{{-179, 0}, {-180, 1}}, {{180, 1}, {179, 2}}}},
-		{"there and back", orb.LineString{{179, 0}, {-179, 0}, {179, 0}},
-			orb.MultiLineString{{{179, 0}, {180, 0}}, {{-180, 0}, {-179, 0}, {-180, 0}}, {{180, 0}, {179, 0}}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, splitAntimeridian(tt.in))
-		})
-	}
-}
