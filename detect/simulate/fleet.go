@@ -239,7 +239,6 @@ func (l *laneTrack) at(tMs int64) fix {
 	if reverse {
 		cog = math.Mod(cog+180, 360)
 	}
-	lat, lon = offset(lat, lon, cog+90, l.offsetM)
 	return fix{latDeg: lat, lonDeg: lon, sogKn: l.sogKn, cogDeg: cog}
 }
 
@@ -285,6 +284,40 @@ func (l *lane) pointAt(sM float64) (latDeg, lonDeg, cogDeg float64) {
 	a, b := l.pts[i], l.pts[i+1]
 	u := (sM - l.cumM[i]) / (l.cumM[i+1] - l.cumM[i])
 	return a[1] + u*(b[1]-a[1]), a[0] + u*(b[0]-a[0]), math.Mod(geo.Bearing(a, b)+360, 360)
+}
+
+// parallel returns the lane shifted sideways by offsetM (to starboard going
+// forward), vertices moved along the bisector so the shifted lane is continuous.
+func (l *lane) parallel(offsetM float64) *lane {
+	n := len(l.pts)
+	latLon := make([]float64, 0, 2*n)
+	for i, p := range l.pts {
+		a, b := max(i-1, 0), min(i+1, n-1)
+		in := geo.Bearing(l.pts[a], p)
+		out := geo.Bearing(p, l.pts[b])
+		if i == 0 {
+			in = out
+		}
+		if i == n-1 {
+			out = in
+		}
+		half := math.Remainder(out-in, 360) / 2
+		lat, lon := offset(p[1], p[0], in+half+90, offsetM/math.Cos(half*math.Pi/180))
+		latLon = append(latLon, lat, lon)
+	}
+	return newLane(latLon...)
+}
+
+// withParallels returns each lane with copies shifted 0.5-3 km to either side,
+// the traffic separation of a busy route.
+func withParallels(lanes []*lane) []*lane {
+	var out []*lane
+	for _, l := range lanes {
+		for _, off := range []float64{-3000, -2000, -1200, -500, 500, 1200, 2000, 3000} {
+			out = append(out, l.parallel(off))
+		}
+	}
+	return out
 }
 
 // defaultLanes are the main routes of the Yellow Sea and northern East China

@@ -1,7 +1,9 @@
 package simulate
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -53,7 +55,7 @@ func newScenario(cfg Config, rng *rand.Rand) *scenario {
 
 // build adds the background fleet, then every planted event and decoy.
 func (s *scenario) build() error {
-	lanes := regionLanes(s.cfg.Region)
+	lanes := withParallels(regionLanes(s.cfg.Region))
 	for range s.cfg.Vessels {
 		l := lanes[s.rng.IntN(len(lanes))]
 		id := s.fl.background()
@@ -62,7 +64,7 @@ func (s *scenario) build() error {
 			sog = 8 + 4*s.rng.Float64()
 		}
 		s.add(id, &laneTrack{lane: l, fromMs: s.startMs, toMs: s.endMs, s0M: 2 * l.lengthM() * s.rng.Float64(),
-			mPerMs: knToMPerMs(sog), offsetM: 300 + 2700*s.rng.Float64(), sogKn: sog})
+			mPerMs: knToMPerMs(sog), sogKn: sog})
 	}
 	p := s.cfg.Plants
 	steps := []struct {
@@ -118,11 +120,48 @@ func b2i(b bool) int {
 }
 
 // add registers a vessel, clipping its reporting window to the scenario.
+// A planted vessel roams at sea before and after its event, so that it is
+// heard all along and goes silent only where a gap is planted.
 func (s *scenario) add(id identity, tr track) *vessel {
+	if l, ok := tr.(*legTrack); ok {
+		before := s.roam(l.wps[0], s.startMs)
+		slices.Reverse(before)
+		l.wps = append(append(before, l.wps...), s.roam(l.wps[len(l.wps)-1], s.endMs)...)
+	}
 	from, to := tr.span()
 	v := &vessel{id: id, tr: tr, fromMs: max(from, s.startMs), toMs: min(to, s.endMs)}
 	s.vessels = append(s.vessels, v)
 	return v
+}
+
+// Roaming: legs of up to 2 h at transit speed, within roamRadiusM of where the event is.
+const (
+	roamLegMs   = 2 * msPerHour
+	roamRadiusM = 60_000
+)
+
+// roam returns waypoints from w (excluded) to untilMs (before or after it) of a
+// ship sailing at 9-12 kn in random legs that stay near w.
+func (s *scenario) roam(w waypoint, untilMs int64) []waypoint {
+	var out []waypoint
+	kn := 9 + 3*s.rng.Float64()
+	centre := orb.Point{w.lonDeg, w.latDeg}
+	for cur := w; cur.tMs != untilMs; {
+		next := waypoint{tMs: min(cur.tMs+roamLegMs, untilMs)}
+		if untilMs < cur.tMs {
+			next.tMs = max(cur.tMs-roamLegMs, untilMs)
+		}
+		distM := knToMPerMs(kn) * math.Abs(float64(next.tMs-cur.tMs))
+		brg := 360 * s.rng.Float64()
+		here := orb.Point{cur.lonDeg, cur.latDeg}
+		if geo.Distance(here, centre)+distM > roamRadiusM {
+			brg = geo.Bearing(here, centre) + 60*(s.rng.Float64()-0.5)
+		}
+		next.latDeg, next.lonDeg = offset(cur.latDeg, cur.lonDeg, brg, distM)
+		out = append(out, next)
+		cur = next
+	}
+	return out
 }
 
 // site picks an open-water place at least siteSpacingM from every other planted

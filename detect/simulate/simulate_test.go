@@ -279,6 +279,21 @@ func TestPlantedTruthHolds(t *testing.T) {
 				t.Errorf("unexpected event kind %q", e.Kind)
 			}
 		}
+		// Planted vessels are heard all along, except where a gap is planted.
+		for _, e := range append(tr.Events, tr.Decoys...) {
+			for i, m := range e.MMSIs {
+				if (e.Kind == KindDarkMeeting && i == 0) || e.Kind == KindDecoySharedMMSI {
+					continue
+				}
+				f := d.fixes[m]
+				require.NotEmpty(t, f)
+				assert.Less(t, f[0].t.Sub(tr.Start), 45*time.Minute, "%s %d: heard late", e.Kind, m)
+				assert.Less(t, tr.End.Sub(f[len(f)-1].t), 45*time.Minute, "%s %d: silent at the end", e.Kind, m)
+				for j := 1; j < len(f); j++ {
+					assert.Less(t, f[j].t.Sub(f[j-1].t), 45*time.Minute, "%s %d: silent at %v", e.Kind, m, f[j-1].t)
+				}
+			}
+		}
 		for _, dc := range tr.Decoys {
 			assert.False(t, dc.ExpectEncounter || dc.ExpectAlert, dc.Kind)
 			a, b := d.fixes[dc.MMSIs[0]], within(d.fixes[dc.MMSIs[1]], dc.Start, dc.End)
