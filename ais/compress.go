@@ -72,17 +72,18 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		c.push(zr.Close)
-		return openStream(name, zr, nil, opt, c)
+		return openStream(name, labelErrors{zr, "gzip"}, nil, opt, c)
 	case bytes.HasPrefix(head, magicZstd):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}
 		c.push(func() error { zr.Close(); return nil })
-		return openStream(name, zr, nil, opt, c)
+		return openStream(name, labelErrors{zr, "zstd"}, nil, opt, c)
 	case bytes.HasPrefix(head, magicBzip2):
-		return openStream(name, bzip2.NewReader(br), nil, opt, c)
+		return openStream(name, labelErrors{bzip2.NewReader(br), "bzip2"}, nil, opt, c)
 	case bytes.HasPrefix(head, magicZip):
+		uncount(opt, ra, br)
 		if ra == nil {
 			if ra, err = spool(name, br, c); err != nil {
 				return nil, err
@@ -107,6 +108,7 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	case "csv":
 		return newCSVReader(br, name, opt)
 	case "parquet":
+		uncount(opt, ra, br)
 		if ra == nil {
 			if ra, err = spool(name, br, c); err != nil {
 				return nil, err
@@ -120,6 +122,28 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 		return p, nil
 	}
 	return nil, fmt.Errorf("%s: unknown format %q (want nmea, csv or parquet)", name, format)
+}
+
+// uncount takes back from opt.BytesRead what was peeked from a file that is
+// then read by random access, so that its bytes count once.
+func uncount(opt Options, ra *randomAccess, br *bufio.Reader) {
+	if ra != nil && opt.BytesRead != nil {
+		opt.BytesRead.Add(-int64(br.Buffered()))
+	}
+}
+
+// labelErrors names the decompressor in the errors of its reads.
+type labelErrors struct {
+	r     io.Reader
+	label string
+}
+
+func (l labelErrors) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: %w", l.label, err)
+	}
+	return n, err
 }
 
 // spool copies a stream that needs random access (zip, parquet) to a temporary
