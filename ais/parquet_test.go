@@ -1,0 +1,138 @@
+package ais
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/klauspost/compress/gzip"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// parquetRow is one row the test writes.
+type parquetRow struct {
+	mmsi  string // written as a string column, so anonymised ids fit
+	time  *time.Time
+	lat   *float64
+	lon   float64
+	sog   float32
+	name  string // "" is null
+	imo   int64
+	class string
+}
+
+// writeParquet writes rows with MarineCadastre column names, two rows per row group.
+func writeParquet(t testing.TB, path string, rows []parquetRow) {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "MMSI", Type: arrow.BinaryTypes.String},
+		{Name: "BaseDateTime", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
+		{Name: "LAT", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "LON", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "SOG", Type: arrow.PrimitiveTypes.Float32},
+		{Name: "Unused", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "VesselName", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "IMO", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "TransceiverClass", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		b.Field(0).(*array.StringBuilder).Append(r.mmsi)
+		if r.time == nil {
+			b.Field(1).AppendNull()
+		} else {
+			b.Field(1).(*array.TimestampBuilder).Append(arrow.Timestamp(r.time.UnixMilli()))
+		}
+		if r.lat == nil {
+			b.Field(2).AppendNull()
+		} else {
+			b.Field(2).(*array.Float64Builder).Append(*r.lat)
+		}
+		b.Field(3).(*array.Float64Builder).Append(r.lon)
+		b.Field(4).(*array.Float32Builder).Append(r.sog)
+		b.Field(5).(*array.Int32Builder).Append(7)
+		if r.name == "" {
+			b.Field(6).AppendNull()
+		} else {
+			b.Field(6).(*array.StringBuilder).Append(r.name)
+		}
+		b.Field(7).(*array.Int64Builder).Append(r.imo)
+		b.Field(8).(*array.StringBuilder).Append(r.class)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(2)), pqarrow.DefaultWriterProps())
+	require.NoError(t, err)
+	require.NoError(t, w.Write(rec))
+	require.NoError(t, w.Close())
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestParquet(t *testing.T) {
+	t0 := time.Date(2023, 1, 2, 3, 4, 5, 678e6, time.UTC)
+	rows := []parquetRow{
+		{mmsi: "445123456", time: ptr(t0), lat: ptr(39.5), lon: 124.25, sog: 0.5, name: "CHON MA SAN", imo: 8660313, class: "A"},
+		{mmsi: "445123456", time: ptr(t0.Add(time.Minute)), lat: ptr(39.6), lon: 124.3, sog: 0.4, name: "CHON MA SAN", imo: 8660313, class: "A"},
+		{mmsi: "413000001", time: ptr(t0.Add(2 * time.Minute)), lat: ptr(91.0), lon: 181, sog: 102.3, class: "B"},
+		{mmsi: "413000001", time: nil, lat: ptr(39.0), lon: 124.0, sog: 1, class: "B"}, // no time: rejected
+		{mmsi: "c0ffee-anon", time: ptr(t0.Add(3 * time.Minute)), lat: nil, lon: 124.0, sog: 1, class: "B"},
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ais.parquet")
+	writeParquet(t, p, rows)
+	pf, err := file.OpenParquetFile(p, false)
+	require.NoError(t, err)
+	require.Equal(t, 3, pf.NumRowGroups(), "rows span several row groups")
+	require.NoError(t, pf.Close())
+	const src = "ais.parquet"
+	want := []Record{
+		{Kind: KindPosition, MMSI: 445123456, Class: ClassA, Source: src, Time: t0, Has: HasTime | HasLatLon | HasSOG,
+			Pos: Position{LatDeg: 39.5, LonDeg: 124.25, SOGKn: 0.5}},
+		{Kind: KindStatic, MMSI: 445123456, Class: ClassA, Source: src, Time: t0, Has: HasTime | HasName | HasIMO,
+			Static: Static{Name: "CHON MA SAN", IMO: 8660313}},
+		{Kind: KindPosition, MMSI: 445123456, Class: ClassA, Source: src, Time: t0.Add(time.Minute), Has: HasTime | HasLatLon | HasSOG,
+			Pos: Position{LatDeg: 39.6, LonDeg: 124.3, SOGKn: 0.4}},
+		{Kind: KindPosition, MMSI: 413000001, Class: ClassB, Source: src, Time: t0.Add(2 * time.Minute), Has: HasTime},
+		{Kind: KindPosition, MMSI: anonymousID("c0ffee-anon"), Class: ClassB, Source: src, Time: t0.Add(3 * time.Minute), Has: HasTime | HasSOG,
+			Pos: Position{SOGKn: 1}},
+	}
+
+	t.Run("file", func(t *testing.T) {
+		rej := &Rejects{}
+		got := archOpenAll(t, p, Options{Rejects: rej})
+		assert.Equal(t, want, got)
+		assert.Equal(t, map[Reason]int64{BadField: 1}, rej.Counts())
+		ex := rej.Examples()[0]
+		assert.Equal(t, int64(4), ex.Line, "row number")
+		assert.Equal(t, "time: empty", ex.Text)
+	})
+	t.Run("gzip, spooled", func(t *testing.T) {
+		gz := archCompressFile(t, p, filepath.Join(dir, "ais.parquet.gz"), func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil })
+		tmp := t.TempDir()
+		t.Setenv("TMPDIR", tmp)
+		got := archWithoutSource(archOpenAll(t, gz, Options{}))
+		assert.Equal(t, archWithoutSource(append([]Record(nil), want...)), got)
+		left, err := os.ReadDir(tmp)
+		require.NoError(t, err)
+		assert.Empty(t, left, "spool removed on Close")
+	})
+	t.Run("missing columns", func(t *testing.T) {
+		_, err := Open(p, Options{Columns: map[string]string{"mmsi": "ShipID"}})
+		require.Error(t, err)
+		assert.Equal(t, p+`: column "ShipID" (for mmsi) not in header`, err.Error())
+	})
+}
