@@ -1,0 +1,187 @@
+package benchmarks
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goais "github.com/BertoldVdb/go-ais"
+	"github.com/BertoldVdb/go-ais/aisnmea"
+
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/detect"
+	"github.com/stswatch/stswatch/detect/simulate"
+)
+
+// scanInput is a simulated NMEA capture held in memory for a throughput benchmark.
+type scanInput struct {
+	data  []byte
+	lines int
+	goais time.Duration // go-ais NMEA decoding alone over data, best of two
+}
+
+var (
+	scanInputsMu sync.Mutex
+	scanInputs   = map[int]*scanInput{}
+)
+
+// scanFleet returns the input for a fleet size, generated once per process:
+// two hours of background traffic with reporting rates thinned so every size
+// gives roughly 350 k sentences (2-core machine).
+func scanFleet(b *testing.B, vessels int) *scanInput {
+	b.Helper()
+	scanInputsMu.Lock()
+	defer scanInputsMu.Unlock()
+	if in, ok := scanInputs[vessels]; ok {
+		return in
+	}
+	cfg := simulate.Config{Seed: 1, Vessels: vessels, Duration: 2 * time.Hour, Subsample: max(1, 2*vessels/1000)}
+	var buf bytes.Buffer
+	if _, err := simulate.Generate(cfg, &buf); err != nil {
+		b.Fatal(err)
+	}
+	in := &scanInput{data: buf.Bytes(), lines: bytes.Count(buf.Bytes(), []byte{'\n'})}
+	for range 2 {
+		t0 := time.Now()
+		if n := goaisDecode(in.data); n != in.lines {
+			b.Fatalf("go-ais decoded %d of %d lines", n, in.lines)
+		}
+		if d := time.Since(t0); in.goais == 0 || d < in.goais {
+			in.goais = d
+		}
+	}
+	scanInputs[vessels] = in
+	return in
+}
+
+// goaisDecode is the baseline: go-ais's NMEA path (with CodecNewFast, as the
+// ais package uses) over every line, returning the lines it accepted.
+func goaisDecode(data []byte) int {
+	nc := aisnmea.NMEACodecNew(goais.CodecNewFast(false, false, true))
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		if _, err := nc.ParseSentence(sc.Text()); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// scanAll decodes r and pushes every record through a default detector,
+// returning records read and events emitted.
+func scanAll(b *testing.B, r ais.Reader) (records, events int) {
+	d := detect.New(detect.DefaultConfig(), detect.Env{}, func(detect.Event) { events++ })
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Push(rec)
+		records++
+	}
+	d.Flush()
+	return records, events
+}
+
+// BenchmarkScan is end-to-end scan throughput (decode, tracks, every detector)
+// at 1 k, 10 k and 100 k vessels, against go-ais's NMEA decoding alone on the
+// same bytes (x-vs-goais > 1: faster than decoding with go-ais).
+func BenchmarkScan(b *testing.B) {
+	for _, vessels := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("vessels=%dk", vessels/1000), func(b *testing.B) {
+			in := scanFleet(b, vessels)
+			b.SetBytes(int64(len(in.data)))
+			b.ResetTimer()
+			records := 0
+			for b.Loop() {
+				records, _ = scanAll(b, ais.NewNMEAReader(bytes.NewReader(in.data), "sim.nmea", ais.Options{Workers: runtime.GOMAXPROCS(0)}))
+			}
+			perOp := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(in.lines)/perOp, "msgs/s")
+			b.ReportMetric(float64(in.lines)/in.goais.Seconds(), "baseline-msgs/s")
+			b.ReportMetric(in.goais.Seconds()/perOp, "x-vs-goais")
+			b.ReportMetric(float64(records), "records")
+		})
+	}
+}
+
+// heapPeak samples the heap's live and unswept objects every few milliseconds
+// until stopped, keeping the maximum.
+type heapPeak struct {
+	stop chan struct{}
+	done chan struct{}
+	peak atomic.Uint64
+}
+
+func startHeapPeak() *heapPeak {
+	runtime.GC()
+	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{})}
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > h.peak.Load() {
+				h.peak.Store(v)
+			}
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapPeak) end() uint64 {
+	close(h.stop)
+	<-h.done
+	return h.peak.Load()
+}
+
+// streamScan generates hours of one fleet straight into the scanner through a
+// pipe (the input is never held in memory) and returns the peak heap and the
+// records scanned.
+func streamScan(b *testing.B, hours int) (peak uint64, records int) {
+	cfg := simulate.Config{Seed: 2, Vessels: 1000, Duration: time.Duration(hours) * time.Hour, Subsample: 10}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := simulate.Generate(cfg, pw)
+		pw.CloseWithError(err)
+	}()
+	h := startHeapPeak()
+	records, _ = scanAll(b, ais.NewNMEAReader(pr, "sim.nmea", ais.Options{}))
+	return h.end(), records
+}
+
+// BenchmarkPeakMemory scans 24 h and 72 h of the same 1000-vessel fleet and
+// reports both heap peaks: memory follows the active vessels, not the input
+// length, so x-vs-24h stays near 1 while the input triples.
+func BenchmarkPeakMemory(b *testing.B) {
+	var peak24, peak72 uint64
+	var rec24, rec72 int
+	for b.Loop() {
+		peak24, rec24 = streamScan(b, 24)
+		peak72, rec72 = streamScan(b, 72)
+	}
+	const mb = 1 << 20
+	b.ReportMetric(float64(peak72)/mb, "peak-heap-MB")
+	b.ReportMetric(float64(peak24)/mb, "baseline-peak-heap-MB")
+	b.ReportMetric(float64(peak72)/float64(peak24), "x-vs-24h")
+	b.ReportMetric(float64(rec72)/float64(rec24), "input-x")
+}
