@@ -53,6 +53,7 @@ type params struct {
 // state is everything a checkpoint holds. Fields are exported for encoding/gob.
 type state struct {
 	Started  bool
+	Flushed  bool  // Flush ran: the input is over
 	MaxT     int64 // newest record time, Unix ms
 	NextStep int64 // next step to run, Unix ms
 	Vessels  map[uint32]*vessel
@@ -96,7 +97,7 @@ type Stats struct {
 	Duplicates    int64            // the same MMSI, time and position again (several receivers)
 	Thinned       int64            // further fixes of an MMSI within one 30 s bucket
 	Invalid       map[string]int64 // out-of-range values by reason: lat, lon, sog, cog
-	Outliers      int64            // fixes implying more than MaxImpliedSpeedKn that never joined a track
+	Outliers      int64            // fixes that never joined a track of 3 or more: implied-speed outliers, MMSIs heard once or twice
 	ActiveVessels int              // MMSIs in memory
 	Events        map[string]int64 // events emitted by type; ongoing records under "ongoing"
 }
@@ -149,7 +150,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (d *Detector) Push(r ais.Record) {
 	c := &d.s.Counts
 	c.Records++
-	if r.Has&ais.HasTime == 0 {
+	if r.Has&ais.HasTime == 0 || d.s.Flushed {
 		c.Skipped++
 		return
 	}
@@ -157,6 +158,7 @@ func (d *Detector) Push(r ais.Record) {
 	switch {
 	case r.Kind == ais.KindStatic:
 		if d.admit(t) {
+			r.Time = r.Time.UTC()
 			d.vessel(r.MMSI).addStatic(r)
 		}
 	case r.Kind != ais.KindPosition || r.Has&ais.HasLatLon == 0:
@@ -227,13 +229,46 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// advance runs every step the watermark has passed.
+// advance runs every step the watermark has passed. Across a long silence
+// of the whole input (an archive with missing days, a bogus future time) it
+// skips the steps at which nothing is tracked any more.
 func (d *Detector) advance() {
 	w := d.s.MaxT - d.p.lateness
 	for d.s.NextStep+d.p.interp < w {
 		d.step(d.s.NextStep, d.s.NextStep+d.p.interp)
 		d.s.NextStep += d.p.step
+		if w-d.s.NextStep > idleSkipSteps*d.p.step {
+			d.skipIdle()
+		}
 	}
+}
+
+// idleSkipSteps is how many steps behind the watermark the detector must be
+// before it looks for idle steps to skip.
+const idleSkipSteps = 1000
+
+// skipIdle moves the next step to just before the earliest pending record
+// when no segment, run or waiting event is left for the steps in between.
+func (d *Detector) skipIdle() {
+	if len(d.s.Runs) > 0 || len(d.s.Waiting) > 0 {
+		return
+	}
+	next := int64(math.MaxInt64)
+	for _, v := range d.s.Vessels {
+		if len(v.Segs) > 0 {
+			return
+		}
+		if len(v.Pending) > 0 {
+			next = min(next, v.Pending[0].T)
+		}
+		if len(v.Statics) > 0 {
+			next = min(next, v.Statics[0].Time.UnixMilli())
+		}
+	}
+	if next == math.MaxInt64 {
+		next = d.s.MaxT
+	}
+	d.s.NextStep = max(d.s.NextStep, floorDiv(next-d.p.interp, d.p.step)*d.p.step-d.p.step)
 }
 
 // Watermark is the detector's event-time clock: the newest record time minus
@@ -500,10 +535,15 @@ func (v *vessel) trimHistory(since int64) {
 // Flush closes every open run at the end of input and emits what qualifies:
 // the remaining steps run with every record final, then open encounters,
 // loiters and gaps are judged as they stand.
+//
+// Flush ends the input: later records are ignored and a second Flush does
+// nothing. A live daemon that stops to resume later checkpoints with SaveState
+// without calling Flush, so open runs continue after the restart.
 func (d *Detector) Flush() {
-	if !d.s.Started {
+	if !d.s.Started || d.s.Flushed {
 		return
 	}
+	d.s.Flushed = true
 	end := d.s.MaxT
 	for ; d.s.NextStep <= end; d.s.NextStep += d.p.step {
 		d.step(d.s.NextStep, end)

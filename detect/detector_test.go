@@ -236,3 +236,22 @@ func fleet(n int, dur, every time.Duration) []ais.Record {
 	}
 	return merge(lists...)
 }
+
+func TestLongSilenceAndFlushTwice(t *testing.T) {
+	// two meetings 30 days apart: the idle days are skipped, both are found,
+	// and a second Flush adds nothing
+	recs := slices.Concat(pair(0, 3*time.Hour, 39, 124, 200), pair(30*24*time.Hour, 30*24*time.Hour+3*time.Hour, 39, 124, 200))
+	var evs []Event
+	d := New(DefaultConfig(), Env{}, func(e Event) { evs = append(evs, e) })
+	start := time.Now()
+	for _, r := range recs {
+		d.Push(r)
+	}
+	d.Flush()
+	require.Len(t, ofType(evs, TypeEncounter, StatusClosed), 2)
+	n := len(evs)
+	d.Flush()
+	d.Push(recs[0])
+	assert.Len(t, evs, n)
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
