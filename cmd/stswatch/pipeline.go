@@ -9,8 +9,11 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -222,7 +225,7 @@ func (s *runStats) print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	for _, ex := range s.Rejects.Examples() {
-		fmt.Fprintf(w, "  %-17s %s:%d: %q\n", ex.Reason, ex.File, ex.Line, ex.Text)
+		fmt.Fprintf(w, "  %-17s %s:%d: %s\n", ex.Reason, ex.File, ex.Line, printable(ex.Text))
 	}
 
 	fmt.Fprintf(w, "vessels:   %d active at the end of input\n", s.Vessels)
@@ -252,6 +255,16 @@ func (s *runStats) print(w io.Writer) {
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "stopped:   by %s; the events found so far are written\n", s.Stopped)
 	}
+}
+
+// printable shows a rejected line as it was, with unprintable bytes as '.'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return '.'
+		}
+		return r
+	}, s)
 }
 
 func sum[K comparable](m map[K]int64) int64 {

@@ -205,7 +205,8 @@ func TestScanGarbageLinesCounted(t *testing.T) {
 	require.Equal(t, 0, code, "bad lines never fail a run: %s", stderr)
 	assert.Equal(t, clean, got, "garbage lines change no event")
 	assert.Equal(t, cleanRejected+inserted, rejectedTotal(t, stderr), "every garbage line is counted:\n%s", stderr)
-	assert.Regexp(t, `dirty\.nmea:\d+: "hello, this is not AIS"`, stderr, "examples name file:line")
+	assert.Regexp(t, `dirty\.nmea:\d+: hello, this is not AIS\n`, stderr, "examples name file:line")
+	assert.Regexp(t, `dirty\.nmea:\d+: \.\.\.\.binary\.\.\n`, stderr, "binary shows as dots")
 }
 
 func TestScanBadUsage(t *testing.T) {
