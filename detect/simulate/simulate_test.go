@@ -442,13 +442,73 @@ func TestGenerateStreams(t *testing.T) {
 	assert.Less(t, long.peakHeap, uint64(long.n), "heap as big as the output")
 }
 
+// benchReports are typical position reports, class A and B.
+func benchReports() ([]posReport, []goais.Packet) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var reps []posReport
+	var pkts []goais.Packet
+	for i := range 1024 {
+		p := posReport{classB: i%5 == 0, mmsi: 412000000 + uint32(i), second: uint8(i % 60), headingDeg: 511,
+			sogKn: 20 * rng.Float64(), cogDeg: 359 * rng.Float64(), latDeg: 30 + 10*rng.Float64(), lonDeg: 119 + 8*rng.Float64()}
+		hdr := goais.Header{MessageID: 1, UserID: p.mmsi}
+		var pkt goais.Packet = goais.PositionReport{Header: hdr, Valid: true, RateOfTurn: -128, Sog: goais.Field10(p.sogKn),
+			PositionAccuracy: true, Longitude: goais.FieldLatLonFine(p.lonDeg), Latitude: goais.FieldLatLonFine(p.latDeg),
+			Cog: goais.Field10(p.cogDeg), TrueHeading: 511, Timestamp: p.second}
+		if p.classB {
+			hdr.MessageID = 18
+			pkt = goais.StandardClassBPositionReport{Header: hdr, Valid: true, Sog: goais.Field10(p.sogKn), PositionAccuracy: true,
+				Longitude: goais.FieldLatLonFine(p.lonDeg), Latitude: goais.FieldLatLonFine(p.latDeg), Cog: goais.Field10(p.cogDeg),
+				TrueHeading: 511, Timestamp: p.second, ClassBUnit: true}
+		}
+		reps, pkts = append(reps, p), append(pkts, pkt)
+	}
+	return reps, pkts
+}
+
+// goaisEncodeNs is the baseline: ns per position sentence through go-ais's
+// encoder (EncodePacket and EncodeSentence), best of three passes.
+func goaisEncodeNs(pkts []goais.Packet) float64 {
+	codec := aisnmea.NMEACodecNew(goais.CodecNew(false, false))
+	best := math.MaxFloat64
+	for range 3 {
+		t0 := time.Now()
+		for _, p := range pkts {
+			codec.EncodeSentence(aisnmea.VdmPacket{Channel: 1, TalkerID: "AI", MessageType: "VDM", Packet: p})
+		}
+		best = min(best, float64(time.Since(t0).Nanoseconds())/float64(len(pkts)))
+	}
+	return best
+}
+
+// BenchmarkPositionEncoder is the hand-written position encoder against go-ais's.
+func BenchmarkPositionEncoder(b *testing.B) {
+	reps, pkts := benchReports()
+	base := goaisEncodeNs(pkts)
+	var buf []byte
+	i := 0
+	for b.Loop() {
+		buf = appendPositionSentence(buf[:0], reps[i%len(reps)])
+		i++
+	}
+	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(base, "baseline-ns/op")
+	b.ReportMetric(base/perOp, "x-vs-goais")
+}
+
+// BenchmarkGenerate is whole-scenario generation (1000 vessels, 1 h, real
+// rates, NMEA with tag blocks) against go-ais merely encoding as many
+// position sentences.
 func BenchmarkGenerate(b *testing.B) {
+	_, pkts := benchReports()
+	base := goaisEncodeNs(pkts)
 	c := Config{Seed: 1, Vessels: 1000, Duration: time.Hour, Subsample: 1}
-	var w peakWriter
-	w.next = math.MaxInt
+	w := peakWriter{next: math.MaxInt}
 	var tr Truth
 	for b.Loop() {
 		tr, _ = Generate(c, &w)
 	}
-	b.ReportMetric(float64(tr.Messages)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	perMsgNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(tr.Messages)
+	b.ReportMetric(1e9/perMsgNs, "msgs/s")
+	b.ReportMetric(1e9/base, "baseline-msgs/s")
+	b.ReportMetric(base/perMsgNs, "x-vs-goais")
 }
