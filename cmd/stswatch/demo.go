@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/detect"
-	"github.com/stswatch/stswatch/detect/report"
 	"github.com/stswatch/stswatch/detect/simulate"
 	"github.com/stswatch/stswatch/geo"
 )
@@ -81,25 +80,16 @@ func runDemo(cmd *cobra.Command, dir string) error {
 	if env.Ports, err = geo.LoadPorts(p.ports); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	var out outputs
-	for _, o := range []struct {
-		path string
-		new  func(io.Writer) (report.Writer, error)
-	}{
-		{p.jsonl, func(w io.Writer) (report.Writer, error) { return report.NewJSONL(w), nil }},
-		{p.geojson, func(w io.Writer) (report.Writer, error) { return report.NewGeoJSON(w), nil }},
-	} {
-		if err := out.addFile(o.path, nil, o.new); err != nil {
-			out.Close()
-			return fmt.Errorf("demo: %w", err)
-		}
+	out, err := openOutputs(nil, output{p.jsonl, jsonlFormat}, output{p.geojson, geojsonFormat})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	var found collected
 	out.writers = append(out.writers, &found)
 
 	job := scanJob{files: []string{p.scenario}, cfg: detect.DefaultConfig(), env: env, open: ais.Options{Workers: 1}}
 	st := newRunStats()
-	err = job.run(cmd.Context(), &out, st)
+	err = job.run(cmd.Context(), out, st)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

@@ -281,24 +281,47 @@ type outputs struct {
 	files   []*os.File
 }
 
-// addFile creates path and a writer on it; "-" is w (standard output), not closed.
-func (o *outputs) addFile(path string, stdout io.Writer, newWriter func(io.Writer) (report.Writer, error)) error {
-	w := stdout
-	var f *os.File
-	if path != "-" {
-		var err error
-		if f, err = os.Create(path); err != nil {
-			return fmt.Errorf("output: %w", err)
+// output is one requested event output: a path ("" for none, "-" for standard
+// output) and the writer of its format.
+type output struct {
+	path string
+	new  func(io.Writer) (report.Writer, error)
+}
+
+// The output formats.
+var (
+	jsonlFormat   = func(w io.Writer) (report.Writer, error) { return report.NewJSONL(w), nil }
+	geojsonFormat = func(w io.Writer) (report.Writer, error) { return report.NewGeoJSON(w), nil }
+	csvFormat     = func(w io.Writer) (report.Writer, error) { return report.NewCSV(w), nil }
+	parquetFormat = func(w io.Writer) (report.Writer, error) { return report.NewParquet(w) }
+)
+
+// openOutputs creates the file of every output with a path; "-" writes to
+// stdout, which is left open. On an error the files created so far are closed.
+func openOutputs(stdout io.Writer, outs ...output) (*outputs, error) {
+	o := &outputs{}
+	for _, out := range outs {
+		if out.path == "" {
+			continue
 		}
-		o.files = append(o.files, f)
-		w = f
+		w := stdout
+		if out.path != "-" {
+			f, err := os.Create(out.path)
+			if err != nil {
+				o.Close()
+				return nil, fmt.Errorf("output: %w", err)
+			}
+			o.files = append(o.files, f)
+			w = f
+		}
+		rw, err := out.new(w)
+		if err != nil {
+			o.Close()
+			return nil, fmt.Errorf("output %s: %w", out.path, err)
+		}
+		o.writers = append(o.writers, rw)
 	}
-	rw, err := newWriter(w)
-	if err != nil {
-		return fmt.Errorf("output %s: %w", path, err)
-	}
-	o.writers = append(o.writers, rw)
-	return nil
+	return o, nil
 }
 
 // Write sends the event to every writer.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"runtime"
@@ -161,26 +160,10 @@ func (e *exitError) Unwrap() error { return e.err }
 // runScan opens the outputs, runs the job with SIGINT/SIGTERM handling and a
 // progress bar, and prints the summary.
 func runScan(cmd *cobra.Command, job scanJob, f scanFlags) error {
-	var out outputs
-	jsonl := func(w io.Writer) (report.Writer, error) { return report.NewJSONL(w), nil }
-	if err := out.addFile(f.out, cmd.OutOrStdout(), jsonl); err != nil {
+	out, err := openOutputs(cmd.OutOrStdout(),
+		output{f.out, jsonlFormat}, output{f.geojson, geojsonFormat}, output{f.csv, csvFormat}, output{f.parquet, parquetFormat})
+	if err != nil {
 		return err
-	}
-	for _, o := range []struct {
-		path string
-		new  func(io.Writer) (report.Writer, error)
-	}{
-		{f.geojson, func(w io.Writer) (report.Writer, error) { return report.NewGeoJSON(w), nil }},
-		{f.csv, func(w io.Writer) (report.Writer, error) { return report.NewCSV(w), nil }},
-		{f.parquet, func(w io.Writer) (report.Writer, error) { return report.NewParquet(w) }},
-	} {
-		if o.path == "" {
-			continue
-		}
-		if err := out.addFile(o.path, cmd.OutOrStdout(), o.new); err != nil {
-			out.Close()
-			return err
-		}
 	}
 
 	ctx, stop := context.WithCancelCause(cmd.Context())
@@ -200,7 +183,7 @@ func runScan(cmd *cobra.Command, job scanJob, f scanFlags) error {
 	st := newRunStats()
 	stderr := cmd.ErrOrStderr()
 	stopProgress := startProgress(stderr, inputSize(job.files), st)
-	err := job.run(ctx, &out, st)
+	err = job.run(ctx, out, st)
 	stopProgress()
 	if cerr := out.Close(); err == nil && cerr != nil {
 		err = cerr
