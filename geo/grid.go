@@ -21,6 +21,7 @@ type Grid struct {
 	pts      []gridPoint // inserted points; sorted by (row, lon, lat, id) once built
 	rows     []int32     // occupied rows, ascending
 	rowStart []int32     // pts[rowStart[i]:rowStart[i+1]] are the points of rows[i]
+	rowCos   []float64   // rowCos[i] is the cosine of the most poleward latitude of rows[i]
 	built    bool        // pts, rows and rowStart are sorted and current
 
 	spare     []gridPoint // the other buffer of the radix sort's gather
@@ -69,6 +70,7 @@ func (g *Grid) Reset() {
 	g.pts = g.pts[:0]
 	g.rows = g.rows[:0]
 	g.rowStart = g.rowStart[:0]
+	g.rowCos = g.rowCos[:0]
 	g.built = false
 }
 
@@ -98,8 +100,8 @@ func (g *Grid) rowOf(latDeg float64) int32 {
 	return int32(r)
 }
 
-// rowCos returns the cosine of the most poleward latitude of row r (0 at a pole).
-func (g *Grid) rowCos(r int32) float64 {
+// poleCos returns the cosine of the most poleward latitude of row r (0 at a pole).
+func (g *Grid) poleCos(r int32) float64 {
 	lo := float64(r)*g.rowDeg - 90
 	m := max(math.Abs(lo), math.Abs(lo+g.rowDeg))*(1+relMargin) + absMargin
 	if m >= 90 {
@@ -140,10 +142,12 @@ func (g *Grid) build() {
 	}
 	g.rows = g.rows[:0]
 	g.rowStart = g.rowStart[:0]
+	g.rowCos = g.rowCos[:0]
 	for i := range g.pts {
 		if r := g.pts[i].row(); i == 0 || r != g.pts[i-1].row() {
 			g.rows = append(g.rows, r)
 			g.rowStart = append(g.rowStart, int32(i))
+			g.rowCos = append(g.rowCos, g.poleCos(r))
 		}
 	}
 	g.rowStart = append(g.rowStart, int32(len(g.pts)))
@@ -221,8 +225,9 @@ func newSearch(distM float64) search {
 }
 
 // dLon bounds |Δlon| in degrees between points within the radius whose latitudes have
-// cosines at least c1 and c2: hav(Δλ) <= hav(d/R) / (cos φ1 cos φ2). It returns 180
-// or more when every longitude qualifies.
+// cosines at least c1 and c2: sin(Δλ/2) <= x = sin(d/2R) / sqrt(cos φ1 cos φ2), and
+// Δλ/2 = asin(x) <= x / sqrt(1-x²), a bound without asin. It returns 180 or more when
+// every longitude qualifies.
 func (s search) dLon(c1, c2 float64) float64 {
 	c := c1 * c2
 	if c <= 0 {
@@ -232,7 +237,7 @@ func (s search) dLon(c1, c2 float64) float64 {
 	if x >= 1 {
 		return 360
 	}
-	return 2*math.Asin(x)/radPerDeg*(1+relMargin) + absMargin
+	return 2*x/math.Sqrt(1-x*x)/radPerDeg*(1+relMargin) + absMargin
 }
 
 // within returns the distance between two points and whether it is at most the radius;
@@ -313,7 +318,7 @@ func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
 	}
 	for ri, r := range g.rows {
 		seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
-		c := g.rowCos(r)
+		c := g.rowCos[ri]
 		// Pairs inside the row: each point with the points after it, plus across ±180°.
 		dl := s.dLon(c, c)
 		for i := range seg {
@@ -334,7 +339,7 @@ func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
 		// Pairs with the rows above, up to k rows away.
 		for rj := ri + 1; rj < len(g.rows) && g.rows[rj] <= r+k; rj++ {
 			up := g.pts[g.rowStart[rj]:g.rowStart[rj+1]]
-			dl := s.dLon(c, g.rowCos(g.rows[rj]))
+			dl := s.dLon(c, g.rowCos[rj])
 			for i := range seg {
 				p := &seg[i]
 				a0, a1, b0, b1 := lonWindow(up, p.lon, dl)
@@ -384,7 +389,7 @@ func (g *Grid) near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM flo
 	ri, _ := slices.BinarySearch(g.rows, rlo)
 	for ; ri < len(g.rows) && g.rows[ri] <= rhi; ri++ {
 		seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
-		a0, a1, b0, b1 := lonWindow(seg, lonDeg, s.dLon(cq, g.rowCos(g.rows[ri])))
+		a0, a1, b0, b1 := lonWindow(seg, lonDeg, s.dLon(cq, g.rowCos[ri]))
 		for j := a0; j < a1; j++ {
 			if d, ok := s.within(latDeg, lonDeg, cq, &seg[j]); ok && !fn(seg[j].id, d) {
 				return

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -236,12 +237,11 @@ func BenchmarkPortsWithin(b *testing.B) {
 			queries[i] = [2]float64{r.Float64()*140 - 70, r.Float64()*360 - 180}
 		}
 	}
-	naive := testing.Benchmark(func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			q := queries[i%len(queries)]
-			_ = nearestM(p, q[0], q[1]) <= 10_000
-		}
-	})
+	start := time.Now()
+	for _, q := range queries[:200] {
+		_ = nearestM(p, q[0], q[1]) <= 10_000
+	}
+	naiveNs := float64(time.Since(start).Nanoseconds()) / 200
 	b.ResetTimer()
 	hits := 0
 	for i := 0; b.Loop(); i++ {
@@ -253,5 +253,5 @@ func BenchmarkPortsWithin(b *testing.B) {
 	if hits == 0 {
 		b.Fatal("no query near an anchorage")
 	}
-	b.ReportMetric(float64(naive.NsPerOp())/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-vs-naive")
+	b.ReportMetric(naiveNs/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-vs-naive")
 }
