@@ -198,3 +198,51 @@ func TestGridNoAllocWhenWarm(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(5, step))
 	assert.Positive(t, n)
 }
+
+// FuzzGridPairs checks Pairs and Near against the naive search on point sets the
+// fuzzer shapes around the places a grid is easy to get wrong.
+func FuzzGridPairs(f *testing.F) {
+	f.Add(byte(0), []byte("\x00\x01\x7f\xff\x80\x00\x00\x00\x10\x20\x30\x40\xff\xff\xff\xff"))
+	f.Add(byte(1), []byte("\x00\x00\x00\x00\x7f\xff\x7f\xff\x80\x01\x80\x01\x12\x34\x56\x78\x00\x00\x00\x00"))
+	f.Add(byte(3), []byte("\x40\x00\xc0\x00\x40\x01\xc0\x01\x41\x00\xc1\x00"))
+	centres := [][2]float64{{0, 180}, {89.99, 0}, {-89.995, 77}, {38.5, 124.2}, {65, -179.999}, {-30, -180}}
+	f.Fuzz(func(t *testing.T, where byte, data []byte) {
+		c := centres[int(where)%len(centres)]
+		var pts [][2]float64
+		for i := 0; i+4 <= len(data) && len(pts) < 300; i += 4 {
+			dy := float64(int16(uint16(data[i])<<8|uint16(data[i+1]))) / 32768
+			dx := float64(int16(uint16(data[i+2])<<8|uint16(data[i+3]))) / 32768
+			lat := max(-90, min(90, c[0]+dy*0.02))
+			lon := c[1] + dx*0.05
+			if lon > 180 {
+				lon -= 360
+			} else if lon < -180 {
+				lon += 360
+			}
+			pts = append(pts, [2]float64{lat, lon})
+		}
+		g := NewGrid(500)
+		for i, p := range pts {
+			g.Insert(int32(i), p[0], p[1])
+		}
+		got := gridPairs(g, 500)
+		sortPairs(got)
+		if want := naivePairs(pts, 500); !slices.Equal(want, got) {
+			t.Fatalf("Pairs %v, naive %v", got, want)
+		}
+		if len(pts) > 0 {
+			var near []int32
+			g.Near(pts[0][0], pts[0][1], 1500, func(id int32, _ float64) { near = append(near, id) })
+			slices.Sort(near)
+			var want []int32
+			for i, p := range pts {
+				if DistanceM(pts[0][0], pts[0][1], p[0], p[1]) <= 1500 {
+					want = append(want, int32(i))
+				}
+			}
+			if !slices.Equal(want, near) {
+				t.Fatalf("Near %v, naive %v", near, want)
+			}
+		}
+	})
+}
