@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/detect"
 )
 
 // countReader yields n position records with MMSI 1..n, then err (io.EOF when nil).
@@ -138,4 +141,50 @@ func TestBatchesSteadyStateAllocs(t *testing.T) {
 	})
 	// the reader, the channel and the goroutine: a handful per run, none per record or batch
 	assert.Less(t, allocs, 10.0)
+}
+
+func TestRunStatsPrint(t *testing.T) {
+	st := newRunStats()
+	st.Records.Store(1000)
+	st.Bytes.Store(2_500_000)
+	st.Elapsed = 2 * time.Second
+	st.Inputs, st.Failed = 2, 1
+	st.InputErrs = []error{errors.New("b.zip: not a zip file")}
+	st.Rejects.Add(ais.BadChecksum, "a.nmea", 7, []byte("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*FF"))
+	st.Rejects.Add(ais.BadChecksum, "a.nmea", 9, []byte("!AIVDM,bad*00"))
+	st.Rejects.Add(ais.Binary, "a.nmea", 12, []byte("\x00\x01ok"))
+	st.Vessels = 42
+	st.Detector = detect.Stats{Late: 3, Duplicates: 4, Invalid: map[string]int64{"sog": 2, "lat": 1}}
+	for _, e := range []detect.Event{{Type: detect.TypeEncounter, Alert: true}, {Type: detect.TypeEncounter}, {Type: detect.TypeGap}} {
+		st.countEvent(e)
+	}
+	st.Filtered = 5
+	st.Stopped = "interrupt"
+
+	var buf bytes.Buffer
+	st.print(&buf)
+	want := []string{
+		"inputs:    2 read, 1 failed\n  b.zip: not a zip file\n",
+		"messages:  1000 read in 2s (500 msg/s, 2.5 MB)\n",
+		"rejected:  3 (bad-checksum 2, binary 1)\n",
+		"  bad-checksum      a.nmea:7: !AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*FF\n",
+		"  binary            a.nmea:12: ..ok\n",
+		"vessels:   42 active at the end of input\n",
+		"dropped:   3 late, 4 duplicates, 0 thinned, 0 outliers, 0 without time or position, 3 invalid (lat 1, sog 2)\n",
+		"events:    encounter 2 loitering 0 gap 1 identity 0; alerts 1 (5 non-alert events not written: --alerts-only)\n",
+		"stopped:   by interrupt",
+	}
+	for _, w := range want {
+		assert.Contains(t, buf.String(), w)
+	}
+}
+
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	st := newRunStats()
+	stop := startProgress(&buf, 100, st)
+	st.Bytes.Store(50)
+	time.Sleep(300 * time.Millisecond)
+	stop()
+	assert.Empty(t, buf.String(), "no progress bar when the output is not a terminal")
 }
