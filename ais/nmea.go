@@ -2,14 +2,13 @@ package ais
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 )
 
-// maxInterned bounds the source-name table; further names are used without interning.
+// maxInterned bounds the source table; further names are used without interning or time context.
 const maxInterned = 4096
 
 // item is one input line after framing and, for single-sentence messages, decoding.
@@ -26,9 +25,6 @@ type item struct {
 	recs   [2]Record
 }
 
-// escapedEOL is a line end written out as text, which some archives (dma_aislib/ais250.txt) have between sentences.
-var escapedEOL = []byte(`\r\n`)
-
 // appendPrepared frames and decodes one input line (without its line end) into
 // one item per sentence it holds, appended to dst.
 func appendPrepared(dst []item, line []byte, lineNo int64, dec *payloadDecoder) []item {
@@ -36,13 +32,17 @@ func appendPrepared(dst []item, line []byte, lineNo int64, dec *payloadDecoder) 
 		return append(dst, item{kind: lineReject, reason: LineTooLong, lineNo: lineNo, line: line})
 	}
 	for {
-		part, rest, more := bytes.Cut(line, escapedEOL)
-		dst = append(dst, item{})
-		dst[len(dst)-1].prepare(part, lineNo, dec)
-		if !more {
+		if len(dst) < cap(dst) {
+			dst = dst[:len(dst)+1] // prepare sets every field it reads: no need to zero
+		} else {
+			dst = append(dst, item{})
+		}
+		it := &dst[len(dst)-1]
+		it.prepare(line, lineNo, dec)
+		if it.kind != lineSentence || it.s.rest == nil {
 			return dst
 		}
-		line = rest
+		line = it.s.rest
 	}
 }
 
@@ -66,25 +66,27 @@ func (it *item) prepare(line []byte, lineNo int64, dec *payloadDecoder) {
 // stream is the in-order state of one NMEA input: the last time seen per
 // source, interned source names, multi-sentence reassembly and counters.
 type stream struct {
-	name     string
-	opt      Options
-	lastTime map[string]time.Time
-	interned map[string]string
-	asm      assembler
-	dec      *payloadDecoder // for reassembled messages
-	passed   [64]int64
-	out      []Record // records ready for Next
-	head     int
+	name    string
+	opt     Options
+	input   *source            // the input itself: the source of lines that name none
+	sources map[string]*source // by name, at most maxInterned
+	asm     assembler
+	dec     *payloadDecoder // for reassembled messages
+	passed  [64]int64
+	out     []Record // records ready for Next
+	head    int
+}
+
+// source is a receiver or feed: its interned name and the last time seen on it.
+type source struct {
+	name    string
+	last    time.Time
+	hasLast bool
 }
 
 func newStream(name string, opt Options) *stream {
-	st := &stream{
-		name:     name,
-		opt:      opt,
-		lastTime: make(map[string]time.Time),
-		interned: map[string]string{name: name},
-		dec:      newPayloadDecoder(),
-	}
+	st := &stream{name: name, opt: opt, input: &source{name: name}, dec: newPayloadDecoder()}
+	st.sources = map[string]*source{name: st.input}
 	st.asm.orphan = func(lineNo int64, text []byte) { st.reject(OrphanFragment, lineNo, text) }
 	return st
 }
@@ -95,19 +97,20 @@ func (st *stream) reject(reason Reason, lineNo int64, text []byte) {
 	}
 }
 
-// intern returns the one string kept for a source name, so records share it.
-func (st *stream) intern(b []byte) string {
+// source returns the state kept for a source name, so records share one string
+// per source. Past maxInterned names a new name gets fresh state each time.
+func (st *stream) source(b []byte) *source {
 	if b == nil {
-		return st.name
+		return st.input
 	}
-	if s, ok := st.interned[string(b)]; ok {
-		return s
+	if src, ok := st.sources[string(b)]; ok {
+		return src
 	}
-	s := string(b)
-	if len(st.interned) < maxInterned {
-		st.interned[s] = s
+	src := &source{name: string(b)}
+	if len(st.sources) < maxInterned {
+		st.sources[src.name] = src
 	}
-	return s
+	return src
 }
 
 // resolve applies one prepared line, in input order, and queues its records.
@@ -122,24 +125,23 @@ func (st *stream) resolve(it *item) {
 		st.reject(it.reason, it.lineNo, it.line)
 		return
 	case lineTime:
-		st.lastTime[st.name] = it.s.time
+		st.input.last, st.input.hasLast = it.s.time, true
 		return
 	}
 	s := &it.s
-	src := st.intern(s.source)
+	srcState := st.source(s.source)
+	src := srcState.name
 	t, hasTime := s.time, s.hasTime
 	switch {
 	case hasTime:
-		st.lastTime[src] = t
-		if src != st.name {
-			st.lastTime[st.name] = t
-		}
+		srcState.last, srcState.hasLast = t, true
+		st.input.last, st.input.hasLast = t, true
 	case st.opt.Clock != nil:
 		t, hasTime = st.opt.Clock().UTC(), true
+	case srcState.hasLast:
+		t, hasTime = srcState.last, true
 	default:
-		if t, hasTime = st.lastTime[src]; !hasTime {
-			t, hasTime = st.lastTime[st.name]
-		}
+		t, hasTime = st.input.last, st.input.hasLast
 	}
 	if s.fragCount == 1 {
 		if it.n == 0 {
@@ -182,7 +184,6 @@ func (st *stream) pop() (Record, bool) {
 		return Record{}, false
 	}
 	r := st.out[st.head]
-	st.out[st.head] = Record{} // drop string references
 	st.head++
 	return r, true
 }

@@ -39,7 +39,7 @@ func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 	p := &parallelReader{
 		st:    newStream(name, opt),
 		order: make(chan *job, 2*w),
-		free:  make(chan *job, 3*w),
+		free:  make(chan *job, 4*w+4), // every job that can be in flight
 		stop:  make(chan struct{}),
 	}
 	work := make(chan *job, 2*w)
@@ -125,7 +125,7 @@ func (p *parallelReader) newJob() *job {
 	select {
 	case j = <-p.free:
 	default:
-		j = &job{buf: make([]byte, 0, chunkBytes)}
+		j = &job{buf: make([]byte, 0, chunkBytes), items: make([]item, 0, chunkBytes/48)}
 	}
 	j.tooLong, j.err, j.items = j.tooLong[:0], nil, j.items[:0]
 	j.done = make(chan struct{})

@@ -2,6 +2,7 @@ package ais
 
 import (
 	"bytes"
+	"encoding/binary"
 	"time"
 )
 
@@ -32,7 +33,11 @@ type sentence struct {
 	seqID     int16 // -1 when empty
 	channel   byte  // 0 when empty
 	group     groupTag
+	rest      []byte // another sentence after an escaped line end on the same line; nil when none
 }
+
+// escapedEOL is a line end written out as text, which some archives (dma_aislib/ais250.txt) have between sentences.
+var escapedEOL = []byte(`\r\n`)
 
 // groupTag is a tag block g: field: sentence num of count in group id.
 type groupTag struct {
@@ -49,10 +54,8 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 	if len(line) == 0 || line[0] == '#' {
 		return lineSkip, ""
 	}
-	for _, c := range line {
-		if c < 0x20 && c != '\t' || c >= 0x7f {
-			return lineReject, Binary
-		}
+	if isBinary(line) {
+		return lineReject, Binary
 	}
 	if line[0] == '\\' {
 		end := bytes.IndexByte(line[1:], '\\')
@@ -67,7 +70,7 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 			return lineSkip, ""
 		}
 	}
-	start := bytes.IndexAny(line, "!$")
+	start := sentenceStart(line)
 	if start < 0 {
 		return lineReject, UnknownSentence
 	}
@@ -92,7 +95,11 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 	if xorBytes(line[1:star]) != want {
 		return lineReject, BadChecksum
 	}
-	if r := parseTrailer(line[star+3:], s); r != "" {
+	trailer := line[star+3:]
+	if bytes.HasPrefix(trailer, escapedEOL) {
+		s.rest, trailer = trailer[len(escapedEOL):], nil
+	}
+	if r := parseTrailer(trailer, s); r != "" {
 		return lineReject, r
 	}
 	body := line[1:star]
@@ -172,9 +179,55 @@ func parseVDM(f []byte, s *sentence) Reason {
 	return ""
 }
 
+// The SWAR helpers below test and fold 8 bytes at a time: framing is a hot, measured path.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// isBinary reports whether a line holds control characters (other than tab), DEL or non-ASCII bytes.
+func isBinary(line []byte) bool {
+	b := line
+	var bad uint64
+	for ; len(b) >= 8; b = b[8:] {
+		x := binary.LittleEndian.Uint64(b)
+		y := x ^ 0x7f*lsb
+		bad |= (x-0x20*lsb)&^x | x | (y-lsb)&^y
+	}
+	if bad&msb != 0 {
+		b = line // a suspect byte, perhaps a tab: look at each
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' || c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceStart returns the index of the first '!' or '$', -1 when there is none.
+func sentenceStart(b []byte) int {
+	if len(b) > 0 && (b[0] == '!' || b[0] == '$') {
+		return 0
+	}
+	for i, c := range b {
+		if c == '!' || c == '$' {
+			return i
+		}
+	}
+	return -1
+}
+
 // xorBytes is the NMEA checksum of b.
 func xorBytes(b []byte) byte {
-	var x byte
+	var w uint64
+	for ; len(b) >= 8; b = b[8:] {
+		w ^= binary.LittleEndian.Uint64(b)
+	}
+	w ^= w >> 32
+	w ^= w >> 16
+	w ^= w >> 8
+	x := byte(w)
 	for _, c := range b {
 		x ^= c
 	}

@@ -1,0 +1,147 @@
+// Package benchmarks measures stswatch against baselines in the same run and reports the ratios.
+package benchmarks
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	goais "github.com/BertoldVdb/go-ais"
+	"github.com/BertoldVdb/go-ais/aisnmea"
+
+	"github.com/stswatch/stswatch/ais"
+)
+
+// sharedData is the real AIS data, relative to this package.
+const sharedData = "../../shared/data"
+
+// readShared loads a shared-data file (a benchmark may hold its input in memory; the product streams).
+func readShared(b *testing.B, rel string) []byte {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join(sharedData, rel))
+	if err != nil {
+		b.Skipf("../shared/data absent: %v", err)
+	}
+	return data
+}
+
+// countLines counts the sentences of an input, one a line.
+func countLines(data []byte) int { return bytes.Count(data, []byte{'\n'}) }
+
+// decodeStswatch reads every record of data and returns how many there were.
+func decodeStswatch(b *testing.B, data []byte, workers int) int {
+	r := ais.NewNMEAReader(bytes.NewReader(data), "aishub", ais.Options{Workers: workers})
+	n := 0
+	for {
+		_, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}
+
+// decodeGoAIS decodes data line by line through go-ais's NMEA path, the baseline.
+func decodeGoAIS(data []byte) int {
+	nc := aisnmea.NMEACodecNew(goais.CodecNewFast(false, false, true))
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		if p, err := nc.ParseSentence(sc.Text()); err == nil && p != nil && p.Packet != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// BenchmarkDecodeMix decodes the AISHub sample (85 k real sentences: positions,
+// multipart type 5, base stations, binary messages, a few bad lines) with
+// stswatch's reader on one worker and on all CPUs, and with go-ais's NMEA path,
+// in the same run; it reports each one's sentences/s and the ratios.
+func BenchmarkDecodeMix(b *testing.B) {
+	data := readShared(b, "aishub/aishub_nmea-sample.txt")
+	lines := float64(countLines(data))
+	var one, all, base time.Duration
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		n1 := decodeStswatch(b, data, 1)
+		t1 := time.Now()
+		nAll := decodeStswatch(b, data, runtime.NumCPU())
+		t2 := time.Now()
+		nBase := decodeGoAIS(data)
+		t3 := time.Now()
+		one, all, base = one+t1.Sub(t0), all+t2.Sub(t1), base+t3.Sub(t2)
+		if n1 != nAll || n1 < 70000 || nBase < 70000 {
+			b.Fatalf("records: %d (1 worker), %d (all), go-ais %d", n1, nAll, nBase)
+		}
+	}
+	rate := func(d time.Duration) float64 { return lines * float64(b.N) / d.Seconds() }
+	b.ReportMetric(rate(one), "sent/s")
+	b.ReportMetric(rate(all), "sent/s-allcpu")
+	b.ReportMetric(rate(base), "goais-sent/s")
+	b.ReportMetric(rate(one)/rate(base), "x-goais")
+	b.ReportMetric(rate(all)/rate(base), "x-goais-allcpu")
+}
+
+// cycle is an endless reader repeating data, so one op is one sentence.
+type cycle struct {
+	data []byte
+	off  int
+}
+
+func (c *cycle) Read(p []byte) (int, error) {
+	n := copy(p, c.data[c.off:])
+	c.off = (c.off + n) % len(c.data)
+	return n, nil
+}
+
+// BenchmarkDecodePosition is one op per position sentence through the whole
+// reader (framing, checksum, decoding): -benchmem shows its allocations per
+// sentence; the baseline is go-ais's NMEA path on the same sentences.
+func BenchmarkDecodePosition(b *testing.B) {
+	data := readShared(b, "aishub/aishub_nmea-sample.txt")
+	var positions [][]byte
+	for _, l := range bytes.SplitAfter(data, []byte{'\n'}) {
+		if bytes.HasPrefix(l, []byte("!AIVDM,1,1,,")) && len(l) > 15 && bytes.IndexByte([]byte("123"), l[14]) >= 0 {
+			positions = append(positions, l)
+		}
+	}
+	input := bytes.Join(positions, nil)
+	b.Run("stswatch", func(b *testing.B) {
+		r := ais.NewNMEAReader(&cycle{data: input}, "positions", ais.Options{})
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			if _, err := r.Next(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sent/s")
+	})
+	b.Run("go-ais", func(b *testing.B) {
+		nc := aisnmea.NMEACodecNew(goais.CodecNewFast(false, false, true))
+		strs := make([]string, len(positions))
+		for i, p := range positions {
+			strs[i] = string(bytes.TrimSpace(p))
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if _, err := nc.ParseSentence(strs[i%len(strs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sent/s")
+	})
+}
