@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"testing"
@@ -254,4 +255,53 @@ func TestLongSilenceAndFlushTwice(t *testing.T) {
 	d.Push(recs[0])
 	assert.Len(t, evs, n)
 	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+// FuzzPush feeds arbitrary records — any times, positions, speeds, MMSIs and
+// order — and checks that the detector never panics and that what it emits
+// is well formed.
+func FuzzPush(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19})
+	f.Add([]byte("\xff\xff\xff\xff\x00\x00\x00\x00\x80\x80\x80\x80spike onto another vessel, then back"))
+	f.Add(bytes.Repeat([]byte{1, 0, 0, 0, 3, 200, 100, 50, 2}, 40))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var evs []Event
+		d := New(DefaultConfig(), Env{}, func(e Event) { evs = append(evs, e) })
+		at := base
+		for len(data) >= 9 {
+			b := data[:9]
+			data = data[9:]
+			at = at.Add(time.Duration(int8(b[0])) * time.Minute / 4) // mostly forward, sometimes back
+			r := ais.Record{Kind: ais.KindPosition, MMSI: 412000000 + uint32(b[1]%4), Has: ais.Has(b[2]) | ais.HasTime, Time: at,
+				Pos: ais.Position{
+					LatDeg: 39 + float64(int8(b[3]))/2000, LonDeg: 179.99 + float64(int8(b[4]))/2000,
+					SOGKn: float32(b[5]) / 10, COGDeg: float32(b[6]) * 2,
+				}}
+			switch b[7] % 16 {
+			case 0:
+				r.Kind = ais.KindStatic
+				r.Static = ais.Static{Name: string(b[:b[8]%9]), IMO: uint32(b[8]) * 40503, ToBowM: uint16(b[8])}
+			case 1:
+				r.Pos.LatDeg = math.NaN()
+			case 2:
+				r.Pos.LonDeg = float64(int8(b[8])) * 2
+			case 3:
+				r.Time = time.Unix(int64(b[8])<<34, 0) // far past or future
+			}
+			d.Push(r)
+		}
+		var buf bytes.Buffer
+		require.NoError(t, d.SaveState(&buf))
+		require.NoError(t, New(DefaultConfig(), Env{}, func(Event) {}).LoadState(&buf))
+		d.Flush()
+		for _, e := range evs {
+			require.Len(t, e.ID, 32)
+			require.False(t, e.End.Before(e.Start), "end before start: %+v", e)
+			require.Equal(t, int64(e.End.Sub(e.Start).Seconds()), e.DurationS)
+			require.NotEmpty(t, e.Vessels)
+			require.False(t, math.IsNaN(e.Lat) || math.IsNaN(e.Lon), "NaN position: %+v", e)
+			require.GreaterOrEqual(t, e.Score, 0.0)
+			require.LessOrEqual(t, e.Score, 1.0)
+		}
+	})
 }
