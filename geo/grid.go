@@ -77,7 +77,8 @@ func (g *Grid) Reset() {
 // Len returns the number of points in the grid.
 func (g *Grid) Len() int { return len(g.pts) }
 
-// Insert adds point id at the given position; positions outside ±90°/±180° or NaN are ignored.
+// Insert adds point id (ids should be distinct) at the given position; positions
+// outside ±90°/±180° or NaN are ignored.
 func (g *Grid) Insert(id int32, latDeg, lonDeg float64) {
 	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180) {
 		return
@@ -129,6 +130,11 @@ func comparePoints(a, b gridPoint) int {
 // radixMin is the number of points from which build radix-sorts keys instead of
 // sorting the points with comparisons (measured: 3x faster at 1 M points).
 const radixMin = 256
+
+// Build indexes the inserted points; Pairs and Near do it when needed. After Build,
+// Pairs, Near and Any only read the grid and are safe for concurrent use until the
+// next Insert or Reset.
+func (g *Grid) Build() { g.build() }
 
 // build sorts the points and indexes the occupied rows.
 func (g *Grid) build() {

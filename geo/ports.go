@@ -60,7 +60,7 @@ func LoadPorts(path string) (*Ports, error) {
 	if p.Len() == 0 {
 		return nil, fmt.Errorf("ports: %s: no usable position (%d bad rows)", path, p.badRows)
 	}
-	p.points.build() // so Within only reads
+	p.points.Build() // so Within only reads
 	return p, nil
 }
 
