@@ -28,6 +28,9 @@ import (
 // (the NMEA reader then rejects them) so a garbage stream cannot grow memory.
 const MaxLineBytes = 4096
 
+// udpReadBuffer is the socket receive buffer asked for a UDP feed.
+const udpReadBuffer = 4 << 20
+
 // Source is a feed address parsed from its URL.
 type Source struct {
 	Name   string // the URL as given, used as the feed's label
@@ -261,6 +264,9 @@ func (r *Reader) connect() error {
 		pc, err := net.ListenPacket("udp", r.src.Addr)
 		if err != nil {
 			return fmt.Errorf("listen %s: %w", r.src.Addr, err)
+		}
+		if uc, ok := pc.(*net.UDPConn); ok {
+			_ = uc.SetReadBuffer(udpReadBuffer) // absorb bursts; the kernel may cap it
 		}
 		r.setConn(pc)
 		r.udpBuf = make([]byte, 64<<10)
