@@ -332,7 +332,10 @@ func (o *outputs) Write(e detect.Event) error { return report.Multi(o.writers...
 func (o *outputs) Close() error {
 	errs := []error{report.Multi(o.writers...).Close()}
 	for _, f := range o.files {
-		errs = append(errs, f.Sync(), f.Close())
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() { // /dev/null, pipes: nothing to sync
+			errs = append(errs, f.Sync())
+		}
+		errs = append(errs, f.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -349,12 +352,12 @@ func startProgress(w io.Writer, total int64, st *runStats) (stop func()) {
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
-		progressbar.OptionSetWidth(20),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
-		progressbar.OptionFullWidth(),
 	)
 	done := make(chan struct{})
 	finished := make(chan struct{})

@@ -267,3 +267,13 @@ func TestScanSolentHarbourPairs(t *testing.T) {
 	byType, _ = countTypes(readEvents(t, stdout))
 	assert.Zero(t, byType[detect.TypeEncounter], "with the World Port Index they are in port, not transfers")
 }
+
+func TestScanToDevNull(t *testing.T) {
+	if _, err := os.Stat(os.DevNull); err != nil {
+		t.Skipf("no %s: %v", os.DevNull, err)
+	}
+	input := filepath.Join(t.TempDir(), "in.nmea")
+	require.NoError(t, os.WriteFile(input, []byte("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n"), 0o644))
+	code, _, stderr := runCLI(t, "scan", "--out", os.DevNull, "--geojson", os.DevNull, input)
+	assert.Equal(t, 0, code, "outputs that cannot be synced (devices, pipes) are fine: %s", stderr)
+}
