@@ -18,7 +18,7 @@ import (
 type Grid struct {
 	rowDeg   float64     // row height in degrees of latitude (a little over cellM)
 	nRows    int32       // number of rows from -90° to 90°
-	pts      []gridPoint // inserted points; sorted by (row, lon, lat, id) once built
+	pts      []gridPoint // inserted points; sorted by comparePoints once built
 	rows     []int32     // occupied rows, ascending
 	rowStart []int32     // pts[rowStart[i]:rowStart[i+1]] are the points of rows[i]
 	rowCos   []float64   // rowCos[i] is the cosine of the most poleward latitude of rows[i]
