@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/stswatch/stswatch/ais/feed"
 	"github.com/stswatch/stswatch/detect"
+	"github.com/stswatch/stswatch/detect/live/livetest"
 )
 
 const testToken = "s3cret-token"
@@ -48,7 +49,7 @@ func decode(t *testing.T, lines []string) []detect.Event {
 }
 
 func TestAPI(t *testing.T) {
-	data, want := scenario()
+	data, want := livetest.Scenario()
 	events := decode(t, want)
 	var alert detect.Event
 	for _, ev := range events {
@@ -59,8 +60,9 @@ func TestAPI(t *testing.T) {
 	}
 	require.NotEmpty(t, alert.ID, "the scenario has an ongoing alert")
 
-	srv := newHeldFeedServer(t, data, false, 0) // sends once the stream is subscribed
-	src, err := feed.Parse(srv.url())
+	srv := &livetest.FeedServer{Data: data, Gate: make(chan struct{})} // sends once the stream is subscribed
+	srv.Start(t)
+	src, err := feed.Parse(srv.URL())
 	require.NoError(t, err)
 	h := startDaemon(t, Config{Feeds: []feed.Source{src}, Token: testToken})
 	logPath := filepath.Join(h.dir, "events.jsonl")
@@ -74,7 +76,7 @@ func TestAPI(t *testing.T) {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
-	close(srv.gate)
+	close(srv.Gate)
 
 	t.Run("SSE delivers an alert, logged first", func(t *testing.T) {
 		got := make(chan detect.Event, 1)
@@ -97,14 +99,14 @@ func TestAPI(t *testing.T) {
 		case ev := <-got:
 			assert.True(t, ev.Alert)
 			assert.Equal(t, alert.Start, ev.Start)
-			logged := logLines(t, logPath)
+			logged := livetest.ReadLog(t, logPath)
 			assert.Contains(t, strings.Join(logged, "\n"), fmt.Sprintf(`"id":%q,"type":%q,"status":"ongoing"`, alert.ID, alert.Type),
 				"the event log holds the alert before the stream sends it")
 		case <-time.After(30 * time.Second):
 			t.Fatal("no alert on the event stream within 30 s")
 		}
 	})
-	waitLines(t, logPath, len(want))
+	livetest.WaitLog(t, logPath, len(want))
 
 	t.Run("token", func(t *testing.T) {
 		for _, tt := range []struct {
@@ -220,7 +222,7 @@ func TestReadyWhileFeedDown(t *testing.T) {
 }
 
 func TestUDPFeed(t *testing.T) {
-	data, want := scenario()
+	data, want := livetest.Scenario()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := pc.LocalAddr().String()
@@ -241,6 +243,6 @@ func TestUDPFeed(t *testing.T) {
 			require.Eventually(t, func() bool { return h.d.feeds[0].Lines() >= sent }, 10*time.Second, time.Millisecond)
 		}
 	}
-	got := waitLines(t, filepath.Join(h.dir, "events.jsonl"), len(want))
-	sameEvents(t, want, got)
+	got := livetest.WaitLog(t, filepath.Join(h.dir, "events.jsonl"), len(want))
+	livetest.SameEvents(t, want, got)
 }
