@@ -63,8 +63,6 @@ func (h *harness) shutdown(t *testing.T) error {
 	}
 }
 
-
-
 func TestTCPDropEventsUnchanged(t *testing.T) {
 	data, want := livetest.Scenario()
 	require.NotEmpty(t, want)
@@ -133,5 +131,3 @@ func blockUntilStopped(t *testing.T) io.Reader {
 	t.Cleanup(func() { pw.Close() })
 	return pr
 }
-
-
