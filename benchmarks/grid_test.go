@@ -156,3 +156,53 @@ func BenchmarkQuadtreePairs500m(b *testing.B) {
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(perOp/float64(gridTime.Nanoseconds()), "x-slower-than-grid")
 }
+
+// BenchmarkCoverage50km measures the gap detector's coverage question — is any other
+// vessel within 50 km? — on a 500 m grid of 100 k positions, against a linear scan
+// (stopping at the first hit) timed in the same run.
+func BenchmarkCoverage50km(b *testing.B) {
+	const radiusM = 50_000
+	pts := fleet(100_000)
+	g := geo.NewGrid(pairRadiusM)
+	for i, p := range pts {
+		g.Insert(int32(i), p[0], p[1])
+	}
+	g.Build()
+	r := rand.New(rand.NewPCG(7, 7))
+	queries := make([][2]float64, 1024)
+	for i := range queries { // inside the region and in the empty ocean east of it
+		queries[i] = [2]float64{20 + r.Float64()*25, 115 + r.Float64()*30}
+	}
+	linear := func(q [2]float64) bool {
+		for _, p := range pts {
+			if geo.DistanceM(q[0], q[1], p[0], p[1]) <= radiusM {
+				return true
+			}
+		}
+		return false
+	}
+	start := time.Now()
+	for _, q := range queries[:256] {
+		linear(q)
+	}
+	linearNs := float64(time.Since(start).Nanoseconds()) / 256
+	hits := 0
+	for _, q := range queries[:256] {
+		got := g.Any(q[0], q[1], radiusM)
+		if got != linear(q) {
+			b.Fatalf("Any(%v) = %v, the linear scan says otherwise", q, got)
+		}
+		if got {
+			hits++
+		}
+	}
+	if hits == 0 || hits == 256 {
+		b.Fatalf("%d of 256 queries covered: the benchmark needs both kinds", hits)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		q := queries[i%len(queries)]
+		g.Any(q[0], q[1], radiusM)
+	}
+	b.ReportMetric(linearNs/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-vs-linear")
+}
