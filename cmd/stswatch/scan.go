@@ -188,7 +188,9 @@ func runScan(cmd *cobra.Command, job scanJob, f scanFlags) error {
 	if cerr := out.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
-	st.print(stderr)
+	if st.Inputs > 0 { // with nothing read, the error says it all
+		st.print(stderr)
+	}
 	return err
 }
 

@@ -213,6 +213,8 @@ func TestScanBadUsage(t *testing.T) {
 	dir := t.TempDir()
 	input := filepath.Join(dir, "in.nmea")
 	require.NoError(t, os.WriteFile(input, []byte("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n"), 0o644))
+	binary := filepath.Join(dir, "random.bin")
+	require.NoError(t, os.WriteFile(binary, bytes.Repeat([]byte{0x00, 0xff, 0x13, 0x37}, 1000), 0o644))
 	unreadable := filepath.Join(dir, "locked.nmea")
 	require.NoError(t, os.WriteFile(unreadable, []byte("x\n"), 0o000))
 	tests := []struct {
@@ -232,6 +234,8 @@ func TestScanBadUsage(t *testing.T) {
 		{"missing config", []string{"scan", "--config", filepath.Join(dir, "nope.yaml"), input}, "nope.yaml"},
 		{"missing watch list", []string{"scan", "--watchlist", filepath.Join(dir, "nope.csv"), input}, "nope.csv"},
 		{"missing input", []string{"scan", filepath.Join(dir, "absent.nmea")}, "absent.nmea"},
+		{"unknown format", []string{"scan", binary}, "random.bin: unknown format"},
+		{"empty directory", []string{"scan", t.TempDir()}, "no input files"},
 		{"output in a missing directory", []string{"scan", "--geojson", filepath.Join(dir, "no", "e.geojson"), input}, "e.geojson"},
 	}
 	if os.Geteuid() != 0 { // root reads any file
