@@ -94,9 +94,9 @@ func fromPacket(p goais.Packet, dst *[2]Record) int {
 		dst[0] = r
 		s := base
 		s.Kind, s.Class = KindStatic, ClassB
-		setName(&s, m.Name)
+		setName(&s, cleanText(m.Name))
 		setShipType(&s, m.Type)
-		setDims(&s, m.Dimension)
+		setDims(&s, m.Dimension.A, m.Dimension.B, uint16(m.Dimension.C), uint16(m.Dimension.D))
 		dst[1] = s
 		return 2
 	case goais.LongRangeAisBroadcastMessage:
@@ -113,22 +113,13 @@ func fromPacket(p goais.Packet, dst *[2]Record) int {
 	case goais.ShipStaticData:
 		s := base
 		s.Kind, s.Class = KindStatic, ClassA
-		if m.ImoNumber != 0 {
-			s.Static.IMO = m.ImoNumber
-			s.Has |= HasIMO
-		}
-		setCallsign(&s, m.CallSign)
-		setName(&s, m.Name)
+		setIMO(&s, m.ImoNumber)
+		setCallsign(&s, cleanText(m.CallSign))
+		setName(&s, cleanText(m.Name))
 		setShipType(&s, m.Type)
-		setDims(&s, m.Dimension)
-		if m.MaximumStaticDraught != 0 {
-			s.Static.DraughtM = float32(m.MaximumStaticDraught)
-			s.Has |= HasDraught
-		}
-		if d := cleanText(m.Destination); d != "" {
-			s.Static.Destination = d
-			s.Has |= HasDestination
-		}
+		setDims(&s, m.Dimension.A, m.Dimension.B, uint16(m.Dimension.C), uint16(m.Dimension.D))
+		setDraught(&s, float64(m.MaximumStaticDraught))
+		setDestination(&s, cleanText(m.Destination))
 		dst[0] = s
 		return 1
 	case goais.StaticDataReport:
@@ -136,12 +127,12 @@ func fromPacket(p goais.Packet, dst *[2]Record) int {
 		s.Kind, s.Class = KindStatic, ClassB
 		if !m.PartNumber {
 			s.Static.Part = 'A'
-			setName(&s, m.ReportA.Name)
+			setName(&s, cleanText(m.ReportA.Name))
 		} else {
 			s.Static.Part = 'B'
 			setShipType(&s, m.ReportB.ShipType)
-			setCallsign(&s, m.ReportB.CallSign)
-			setDims(&s, m.ReportB.Dimension)
+			setCallsign(&s, cleanText(m.ReportB.CallSign))
+			setDims(&s, m.ReportB.Dimension.A, m.ReportB.Dimension.B, uint16(m.ReportB.Dimension.C), uint16(m.ReportB.Dimension.D))
 		}
 		dst[0] = s
 		return 1
@@ -203,20 +194,37 @@ func setHeading(r *Record, headingDeg uint16) {
 	r.Has |= HasHeading
 }
 
+// The text setters take text already cleaned of its '@' padding and trailing spaces (cleanText).
 func setName(r *Record, name string) {
-	if name = cleanText(name); name != "" {
+	if name != "" {
 		r.Static.Name = name
 		r.Has |= HasName
 	}
 }
 
 func setCallsign(r *Record, cs string) {
-	if cs = cleanText(cs); cs != "" {
+	if cs != "" {
 		r.Static.Callsign = cs
 		r.Has |= HasCallsign
 	}
 }
 
+func setDestination(r *Record, dest string) {
+	if dest != "" {
+		r.Static.Destination = dest
+		r.Has |= HasDestination
+	}
+}
+
+// setIMO keeps an IMO number unless it is 0, "not available".
+func setIMO(r *Record, imo uint32) {
+	if imo != 0 {
+		r.Static.IMO = imo
+		r.Has |= HasIMO
+	}
+}
+
+// setShipType keeps a ship type unless it is 0, "not available".
 func setShipType(r *Record, t uint8) {
 	if t != 0 {
 		r.Static.ShipType = t
@@ -224,13 +232,21 @@ func setShipType(r *Record, t uint8) {
 	}
 }
 
-func setDims(r *Record, d goais.FieldDimension) {
-	if d.A == 0 && d.B == 0 && d.C == 0 && d.D == 0 {
+// setDims keeps the antenna offsets (bow, stern, port, starboard) unless all are 0, "not available".
+func setDims(r *Record, bowM, sternM, portM, starboardM uint16) {
+	if bowM == 0 && sternM == 0 && portM == 0 && starboardM == 0 {
 		return
 	}
-	r.Static.ToBowM, r.Static.ToSternM = d.A, d.B
-	r.Static.ToPortM, r.Static.ToStarboardM = uint16(d.C), uint16(d.D)
+	r.Static.ToBowM, r.Static.ToSternM, r.Static.ToPortM, r.Static.ToStarboardM = bowM, sternM, portM, starboardM
 	r.Has |= HasDims
+}
+
+// setDraught keeps a draught unless it is 0, "not available".
+func setDraught(r *Record, draughtM float64) {
+	if draughtM != 0 {
+		r.Static.DraughtM = float32(draughtM)
+		r.Has |= HasDraught
+	}
 }
 
 // cleanText drops the trailing '@' padding and spaces of an AIS text field.

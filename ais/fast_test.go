@@ -110,7 +110,8 @@ func TestDecodeType19(t *testing.T) {
 // FuzzFastDecode: the hand-written decoder agrees with go-ais on any payload.
 func FuzzFastDecode(f *testing.F) {
 	for _, p := range []string{"15N1u<PP1FJuvSRHOE6QIwwh0HQ6", "2T8Mur>pJNw77ks5q?7mdfhoOgMo", "39NWra1001rsuRPHA6Na8afl0000",
-		"B5MiOp0006g4up6:EV403wr5oP06", "KvQ:1o`7EBrBQ`?w", "13aIkM@P00PJ@qPNL=e@0?wJ28JO"} {
+		"B5MiOp0006g4up6:EV403wr5oP06", "KvQ:1o`7EBrBQ`?w", "13aIkM@P00PJ@qPNL=e@0?wJ28JO",
+		"55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880"} {
 		f.Add([]byte(p), uint8(0))
 	}
 	dec := newPayloadDecoder()

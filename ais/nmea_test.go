@@ -279,32 +279,46 @@ func TestParallelEqualsSequential(t *testing.T) {
 	}
 }
 
-// TestFastMatchesGoAIS decodes every single-sentence position report of every
-// shared-data file with the hand-written path and with go-ais, field by field.
+// TestFastMatchesGoAIS decodes every message of every shared-data file that the
+// hand-written path handles (positions, and type 5 joined from its parts) with
+// that path and with go-ais, field by field.
 func TestFastMatchesGoAIS(t *testing.T) {
 	dec := newPayloadDecoder()
-	checked := 0
+	checked := map[uint8]int{}
+	check := func(f string, line, payload []byte, fill uint8) {
+		var fast, slow [2]Record
+		handled, ok := decodeFast(payload, fill, &fast[0])
+		if !handled {
+			return
+		}
+		n, _, reason := dec.decodeGoAIS(payload, fill, &slow)
+		require.Equal(t, ok, reason == "", "%s: %s", f, line)
+		if ok {
+			require.Equal(t, 1, n)
+			require.Equal(t, slow[0], fast[0], "%s: %s", f, line)
+			checked[fast[0].Type]++
+		}
+	}
 	for _, f := range nmeaFiles(t) {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
+		var a assembler
 		for _, line := range bytes.Split(b, []byte("\n")) {
 			var s sentence
-			if k, _ := frameLine(line, &s); k != lineSentence || s.fragCount != 1 {
+			if k, r := frameLine(line, &s); k != lineSentence || r != "" {
 				continue
 			}
-			var fast, slow [2]Record
-			handled, ok := decodeFast(s.payload, s.fill, &fast[0])
-			if !handled {
+			if s.fragCount == 1 {
+				check(f, line, s.payload, s.fill)
 				continue
 			}
-			n, _, reason := dec.decodeGoAIS(s.payload, s.fill, &slow)
-			require.Equal(t, ok, reason == "", "%s: %s", f, line)
-			if ok {
-				require.Equal(t, 1, n)
-				require.Equal(t, slow[0], fast[0], "%s: %s", f, line)
-				checked++
+			if joined, fill, _, ok := a.add(fragment{s: &s, line: line, source: "x"}); ok {
+				check(f, line, joined, fill)
 			}
 		}
 	}
-	assert.Greater(t, checked, 100000)
+	assert.Greater(t, checked[1], 90000)
+	assert.Greater(t, checked[5], 4000)
+	assert.Greater(t, checked[18], 2000)
+	assert.Greater(t, checked[27], 10)
 }

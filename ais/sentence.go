@@ -50,7 +50,9 @@ type groupTag struct {
 // a line to skip or a reject. It allocates nothing for sentences.
 func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 	*s = sentence{seqID: -1}
-	line = bytes.TrimRight(line, " \t\r\n")
+	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
 	if len(line) == 0 || line[0] == '#' {
 		return lineSkip, ""
 	}
@@ -125,22 +127,26 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 // parseVDM reads the fields after the address: count, number, sequence id,
 // channel, payload, [vendor extra,] fill bits.
 func parseVDM(f []byte, s *sentence) Reason {
+	// The hot path of framing: the four short fields by hand, the payload's end by IndexByte.
 	var field [6][]byte
-	n := 0
-	for n < len(field)-1 {
-		i := bytes.IndexByte(f, ',')
-		if i < 0 {
-			break
+	n, start := 0, 0
+	for i := 0; i < len(f) && n < 4; i++ {
+		if f[i] == ',' {
+			field[n], start = f[start:i], i+1
+			n++
 		}
-		field[n], f = f[:i], f[i+1:]
-		n++
 	}
-	if n < 5 {
+	if n < 4 {
 		return Truncated
 	}
-	// The fill bits follow the payload; an extra field after them (Navico GoFree) is ignored.
-	if i := bytes.IndexByte(f, ','); i >= 0 {
-		f = f[:i]
+	f = f[start:]
+	end := bytes.IndexByte(f, ',')
+	if end < 0 {
+		return Truncated
+	}
+	field[4], f = f[:end], f[end+1:]
+	if end = bytes.IndexByte(f, ','); end >= 0 {
+		f = f[:end] // an extra field after the fill bits (Navico GoFree) is ignored
 	}
 	field[5] = f
 	if len(field[0]) != 1 || len(field[1]) != 1 || len(field[3]) > 1 || len(field[5]) > 1 {
