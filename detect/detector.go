@@ -295,19 +295,27 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe finalizes fixes and static records up to horizon and shows them to
-// the identity checks in (time, MMSI) order.
+// observe finalizes fixes and static records up to horizon and shows the
+// identity checks what can change their answer, in (time, MMSI) order: each
+// static record that differs from the vessel's previous one, and a position
+// when the vessel is new or its static data changed. Repeats of the same
+// static data only count as heard.
 func (d *Detector) observe(horizon int64) {
 	d.obs = d.obs[:0]
 	for mmsi, v := range d.s.Vessels {
-		n := 0
-		for n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon {
-			n++
+		n, changed := 0, false
+		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
+			r := &v.Statics[n]
+			v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
+			if !v.HasStatic || !sameStatic(&v.LastStatic, r) {
+				v.HasStatic, v.LastStatic, changed = true, *r, true
+				d.obs = append(d.obs, *r)
+			}
 		}
-		d.obs = append(d.obs, v.Statics[:n]...)
 		clear(v.Statics[:n])
 		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
-		if f, ok := d.finalize(v, horizon); ok {
+		if f, ok := d.finalize(v, horizon); ok && (!v.Observed || changed) {
+			v.Observed = true
 			d.obs = append(d.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
 				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
 		}
@@ -316,7 +324,7 @@ func (d *Detector) observe(horizon int64) {
 	for i := range d.obs {
 		r := &d.obs[i]
 		if r.Kind == ais.KindStatic {
-			d.applyStatic(r)
+			d.vessel(r.MMSI).Ident.apply(r)
 		}
 		d.s.Ident.Observe(*r, d.env, d.collect)
 	}
@@ -332,14 +340,6 @@ func compareRecords(a, b ais.Record) int {
 		strings.Compare(a.Static.Callsign, b.Static.Callsign), cmp.Compare(a.Static.ShipType, b.Static.ShipType),
 		cmp.Compare(a.Static.LengthM(), b.Static.LengthM()),
 	)
-}
-
-// applyStatic updates a vessel's identity from a final static record.
-func (d *Detector) applyStatic(r *ais.Record) {
-	v := d.vessel(r.MMSI)
-	v.HasStatic = true
-	v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
-	v.Ident.apply(r)
 }
 
 // apply copies the identity fields a static record carries.

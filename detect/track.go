@@ -50,17 +50,19 @@ type span struct{ Start, End int64 }
 
 // vessel is the state of one MMSI. Fields are exported for encoding/gob.
 type vessel struct {
-	Ident     Vessel
-	HasStatic bool
-	Pending   []fix        // accepted, not yet final (at or after the watermark), sorted
-	Statics   []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
-	LastFinal int64        // time of the newest final fix, 0 before the first
-	LastHeard int64        // newest final record time of any kind
-	Segs      []*segment
-	NextSub   uint8
-	Shared    bool   // "mmsi-shared" reported
-	Gaps      []span // recent gaps with coverage, for Evidence.DarkBefore
-	Loiters   []span // recent loitering, for Evidence.LoiterBefore
+	Ident      Vessel
+	HasStatic  bool         // static data seen (final)
+	LastStatic ais.Record   // the last final static record that was new
+	Observed   bool         // the identity checks have seen a position of it
+	Pending    []fix        // accepted, not yet final (at or after the watermark), sorted
+	Statics    []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
+	LastFinal  int64        // time of the newest final fix, 0 before the first
+	LastHeard  int64        // newest final record time of any kind
+	Segs       []*segment
+	NextSub    uint8
+	Shared     bool   // "mmsi-shared" reported
+	Gaps       []span // recent gaps with coverage, for Evidence.DarkBefore
+	Loiters    []span // recent loitering, for Evidence.LoiterBefore
 }
 
 // segment is one consistent track of an MMSI (a sub-track when the MMSI is shared).
