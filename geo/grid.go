@@ -373,38 +373,77 @@ func (g *Grid) Near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM flo
 	})
 }
 
-// Any reports whether any inserted point is within radiusM of the position; it stops at the first.
+// Any reports whether any inserted point is within radiusM of the position; it
+// searches the rows nearest the position first and stops at the first point found.
 func (g *Grid) Any(latDeg, lonDeg, radiusM float64) bool {
-	found := false
-	g.near(latDeg, lonDeg, radiusM, func(int32, float64) bool {
-		found = true
+	q, ok := g.query(latDeg, lonDeg, radiusM)
+	if !ok {
 		return false
-	})
-	return found
+	}
+	stop := func(int32, float64) bool { return false }
+	up, _ := slices.BinarySearch(g.rows, g.rowOf(latDeg))
+	down := up - 1
+	for {
+		upOK := up < len(g.rows) && g.rows[up] <= q.rhi
+		downOK := down >= 0 && g.rows[down] >= q.rlo
+		switch {
+		case upOK && (!downOK || g.rows[up]-q.row <= q.row-g.rows[down]):
+			if !g.scanRow(up, &q, stop) {
+				return true
+			}
+			up++
+		case downOK:
+			if !g.scanRow(down, &q, stop) {
+				return true
+			}
+			down--
+		default:
+			return false
+		}
+	}
 }
 
-// near calls fn for the points within radiusM of the position until fn returns false.
+// near calls fn for the points within radiusM of the position, by row and longitude,
+// until fn returns false.
 func (g *Grid) near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64) bool) {
-	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180 && radiusM >= 0) {
+	q, ok := g.query(latDeg, lonDeg, radiusM)
+	if !ok {
 		return
 	}
+	ri, _ := slices.BinarySearch(g.rows, q.rlo)
+	for ; ri < len(g.rows) && g.rows[ri] <= q.rhi && g.scanRow(ri, &q, fn); ri++ {
+	}
+}
+
+// query is one Near or Any question with its bounds.
+type query struct {
+	search
+	atLat, atLon, atCos float64 // the position in degrees and the cosine of its latitude
+	row, rlo, rhi       int32   // its row and the rows that can hold answers
+}
+
+// query builds the grid and returns the bounds of a question; ok is false for an invalid one.
+func (g *Grid) query(latDeg, lonDeg, radiusM float64) (q query, ok bool) {
+	if !(latDeg >= -90 && latDeg <= 90 && lonDeg >= -180 && lonDeg <= 180 && radiusM >= 0) {
+		return query{}, false
+	}
 	g.build()
-	s := newSearch(radiusM)
-	cq := math.Cos(latDeg * radPerDeg)
-	rlo, rhi := g.rowOf(latDeg-s.latDeg), g.rowOf(latDeg+s.latDeg)
-	ri, _ := slices.BinarySearch(g.rows, rlo)
-	for ; ri < len(g.rows) && g.rows[ri] <= rhi; ri++ {
-		seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
-		a0, a1, b0, b1 := lonWindow(seg, lonDeg, s.dLon(cq, g.rowCos[ri]))
-		for j := a0; j < a1; j++ {
-			if d, ok := s.within(latDeg, lonDeg, cq, &seg[j]); ok && !fn(seg[j].id, d) {
-				return
-			}
-		}
-		for j := b0; j < b1; j++ {
-			if d, ok := s.within(latDeg, lonDeg, cq, &seg[j]); ok && !fn(seg[j].id, d) {
-				return
+	q = query{search: newSearch(radiusM), atLat: latDeg, atLon: lonDeg, atCos: math.Cos(latDeg * radPerDeg), row: g.rowOf(latDeg)}
+	q.rlo, q.rhi = g.rowOf(latDeg-q.search.latDeg), g.rowOf(latDeg+q.search.latDeg)
+	return q, true
+}
+
+// scanRow calls fn for the points of rows[ri] within the query's radius; it returns
+// false as soon as fn does.
+func (g *Grid) scanRow(ri int, q *query, fn func(id int32, distM float64) bool) bool {
+	seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
+	a0, a1, b0, b1 := lonWindow(seg, q.atLon, q.dLon(q.atCos, g.rowCos[ri]))
+	for _, r := range [2][2]int{{a0, a1}, {b0, b1}} {
+		for j := r[0]; j < r[1]; j++ {
+			if d, ok := q.within(q.atLat, q.atLon, q.atCos, &seg[j]); ok && !fn(seg[j].id, d) {
+				return false
 			}
 		}
 	}
+	return true
 }

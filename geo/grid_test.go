@@ -143,6 +143,7 @@ func TestGridNearMatchesNaive(t *testing.T) {
 				}
 				sortPairs(got)
 				require.Equal(t, want, got, "%s: near %v within %v", name, q, radiusM)
+				require.Equal(t, len(want) > 0, g.Any(q[0], q[1], radiusM), "%s: any near %v within %v", name, q, radiusM)
 			}
 		}
 	}
