@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/geo"
 )
 
 // Hand-built vessels for the rule tables.
@@ -281,4 +283,39 @@ func TestRulesValidate(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+func TestApplyPlaces(t *testing.T) {
+	zones, err := geo.LoadZones("testdata/zones.geojson")
+	require.NoError(t, err)
+	ports, err := geo.LoadPorts("testdata/ports.csv")
+	require.NoError(t, err)
+	env := Env{Zones: zones, Ports: ports}
+	rules := DefaultRules()
+	evd := Evidence{HasStatic: []bool{true, true}}
+	tests := []struct {
+		name     string
+		lat, lon float64
+		reasons  []string
+	}{
+		{"inside the zone", 38.9, 124.1, []string{"flag-gr", "flag-mt", "zone:west-korea-bay"}},
+		{"outside everything", 30.0, 122.0, []string{"flag-gr", "flag-mt"}},
+		{"near the port, outside the zone", 38.75, 125.4, []string{"flag-gr", "flag-mt", "near-port"}},
+	}
+	scores := map[string]float64{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := Event{Type: TypeEncounter, Lat: tt.lat, Lon: tt.lon, Vessels: []Vessel{grShip, mtShip}}
+			rules.Apply(&ev, env, evd)
+			assert.Equal(t, tt.reasons, ev.Reasons)
+			scores[tt.name] = ev.Score
+		})
+	}
+	assert.Greater(t, scores["inside the zone"], scores["outside everything"], "a zone raises the score")
+	assert.Equal(t, scores["near the port, outside the zone"], scores["outside everything"], "near-port is a tag only")
+
+	rules.NearPortM = 0
+	ev := Event{Type: TypeEncounter, Lat: 38.75, Lon: 125.4, Vessels: []Vessel{grShip, mtShip}}
+	rules.Apply(&ev, env, evd)
+	assert.NotContains(t, ev.Reasons, ReasonNearPort, "near_port_m 0 turns the tag off")
 }
