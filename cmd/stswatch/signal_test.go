@@ -6,7 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,10 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestScanInterruptClosesOutputs runs the built binary on a simulated day fed
+// TestScanSignalClosesOutputs runs the built binary on a simulated scenario fed
 // through standard input that stays open (a scan waiting for more), sends
-// SIGINT, and checks that it exits 130 with every output complete and valid.
-func TestScanInterruptClosesOutputs(t *testing.T) {
+// SIGINT or SIGTERM, and checks the exit status and that every output is
+// complete and valid with the events found so far.
+func TestScanSignalClosesOutputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -31,53 +32,65 @@ func TestScanInterruptClosesOutputs(t *testing.T) {
 	data, err := os.ReadFile(s.nmea)
 	require.NoError(t, err)
 
-	dir := t.TempDir()
-	jsonl, gj, pq := filepath.Join(dir, "e.jsonl"), filepath.Join(dir, "e.geojson"), filepath.Join(dir, "e.parquet")
-	cmd := exec.Command(bin, "scan", "--watchlist", s.watchlist, "--out", jsonl, "--geojson", gj, "--parquet", pq, "-")
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	defer stdin.Close()
-	_, err = stdin.Write(data)
-	require.NoError(t, err)
-	time.Sleep(3 * time.Second) // let it decode what it has; it then waits for more input
-	require.NoError(t, cmd.Process.Signal(os.Interrupt))
-
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("no exit 30 s after SIGINT; stderr:\n%s", stderr.String())
+	tests := []struct {
+		sig      os.Signal
+		name     string
+		wantCode int
+	}{
+		{os.Interrupt, "interrupt", 130},
+		{syscall.SIGTERM, "terminated", 143},
 	}
-	var exitErr *exec.ExitError
-	require.True(t, errors.As(err, &exitErr), "want a non-zero exit, got %v", err)
-	assert.Equal(t, 130, exitErr.ExitCode(), stderr.String())
-	assert.Contains(t, stderr.String(), "stopped:   by interrupt")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			jsonl, gj, pq := filepath.Join(dir, "e.jsonl"), filepath.Join(dir, "e.geojson"), filepath.Join(dir, "e.parquet")
+			cmd := exec.Command(bin, "scan", "--watchlist", s.watchlist, "--out", jsonl, "--geojson", gj, "--parquet", pq, "-")
+			stdin, err := cmd.StdinPipe()
+			require.NoError(t, err)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			defer stdin.Close()
+			_, err = stdin.Write(data) // returns once the scan has read nearly all of it
+			require.NoError(t, err)
+			time.Sleep(2 * time.Second) // let it work through what it read; then it waits for more
+			require.NoError(t, cmd.Process.Signal(tt.sig))
 
-	raw, err := os.ReadFile(jsonl)
-	require.NoError(t, err)
-	events := readEvents(t, string(raw))
-	assert.NotEmpty(t, events, "the detector was flushed: what it had seen is written")
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("no exit 30 s after the signal; stderr:\n%s", stderr.String())
+			}
+			var exitErr *exec.ExitError
+			require.True(t, errors.As(err, &exitErr), "want a non-zero exit, got %v", err)
+			assert.Equal(t, tt.wantCode, exitErr.ExitCode(), stderr.String())
+			assert.Contains(t, stderr.String(), "stopped:   by "+tt.name)
+			assert.NotContains(t, stderr.String(), "panic")
 
-	raw, err = os.ReadFile(gj)
-	require.NoError(t, err)
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	require.NoError(t, err, "the GeoJSON is closed properly")
-	points := 0
-	for _, f := range fc.Features {
-		if f.Properties["feature"] == "event" {
-			points++
-		}
+			raw, err := os.ReadFile(jsonl)
+			require.NoError(t, err)
+			events := readEvents(t, string(raw))
+			assert.NotEmpty(t, events, "the detector was flushed: what it had seen is written")
+
+			raw, err = os.ReadFile(gj)
+			require.NoError(t, err)
+			fc, err := geojson.UnmarshalFeatureCollection(raw)
+			require.NoError(t, err, "the GeoJSON is closed properly")
+			points := 0
+			for _, f := range fc.Features {
+				if f.Properties["feature"] == "event" {
+					points++
+				}
+			}
+			assert.Equal(t, len(events), points)
+
+			pr, err := file.OpenParquetFile(pq, false)
+			require.NoError(t, err, "the Parquet footer is written")
+			defer pr.Close()
+			assert.Equal(t, int64(len(events)), pr.NumRows())
+		})
 	}
-	assert.Equal(t, len(events), points)
-
-	pr, err := file.OpenParquetFile(pq, false)
-	require.NoError(t, err, "the Parquet footer is written")
-	defer pr.Close()
-	assert.Equal(t, int64(len(events)), pr.NumRows())
-	assert.False(t, strings.Contains(stderr.String(), "panic"), stderr.String())
 }
