@@ -314,7 +314,7 @@ func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
 	}
 	g.build()
 	s := newSearch(maxDistM)
-	k := int32(math.Ceil(s.latDeg / g.rowDeg))
+	k := int32(min(math.Ceil(s.latDeg/g.rowDeg), float64(g.nRows)))
 	emit := func(p, q *gridPoint, d float64) {
 		if p.id < q.id {
 			fn(p.id, q.id, d)

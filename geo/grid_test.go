@@ -191,6 +191,9 @@ func TestGridIgnoresInvalid(t *testing.T) {
 	g.Near(math.NaN(), 0, 1e6, func(int32, float64) { called = true })
 	g.Pairs(math.NaN(), func(int32, int32, float64) { called = true })
 	assert.False(t, called)
+	assert.Len(t, gridPairs(g, math.Inf(1)), 1, "an infinite radius pairs everything")
+	g.Insert(6, -90, 0)
+	assert.Len(t, gridPairs(g, 1e30), 3, "so does a radius past the antipodes")
 	assert.True(t, g.Any(0, 0.0005, 100))
 	assert.False(t, g.Any(1, 0, 1000))
 }
