@@ -99,12 +99,12 @@ func (r *csvReader) Next() (Record, error) {
 		if err == io.EOF {
 			return Record{}, io.EOF
 		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) && !errors.Is(err, errRecordTooLong) {
-			r.reject(perr.StartLine, perr.Err.Error(), fields)
-			continue
-		}
 		if err != nil {
+			var perr *csv.ParseError
+			if errors.As(err, &perr) && !errors.Is(err, errRecordTooLong) {
+				r.reject(perr.StartLine, perr.Err.Error(), fields)
+				continue
+			}
 			return Record{}, fmt.Errorf("%s:%d: %w", r.name, line, err)
 		}
 		r.cells.fields = fields
@@ -136,6 +136,9 @@ var notAvailable = [...]string{"unknown", "undefined", "n/a", "na", "null", "nan
 
 // isNotAvailable reports whether a cell holds one of the notAvailable texts, in any case.
 func isNotAvailable(s string) bool {
+	if s == "" || (s[0]|0x20 != 'u' && s[0]|0x20 != 'n') {
+		return false // all of them start with u or n: most cells are out at once
+	}
 	for _, na := range notAvailable {
 		if strings.EqualFold(s, na) {
 			return true
