@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/detect"
 	"github.com/stswatch/stswatch/detect/simulate"
 )
@@ -280,4 +282,19 @@ func TestScanToDevNull(t *testing.T) {
 	require.NoError(t, os.WriteFile(input, []byte("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n"), 0o644))
 	code, _, stderr := runCLI(t, "scan", "--out", os.DevNull, "--geojson", os.DevNull, input)
 	assert.Equal(t, 0, code, "outputs that cannot be synced (devices, pipes) are fine: %s", stderr)
+}
+
+// failing is a sink whose disk is full.
+type failing struct{ writes int }
+
+func (f *failing) Write(detect.Event) error { f.writes++; return errors.New("no space left on device") }
+func (f *failing) Close() error             { return nil }
+
+func TestScanStopsWhenAnOutputFails(t *testing.T) {
+	s := newScenario(t, 13)
+	sink := &failing{}
+	job := scanJob{files: []string{s.nmea}, cfg: detect.DefaultConfig(), open: ais.Options{Workers: 1}}
+	err := job.run(context.Background(), sink, newRunStats())
+	assert.EqualError(t, err, "no space left on device")
+	assert.Equal(t, 1, sink.writes, "nothing more is written after a failed write")
 }
