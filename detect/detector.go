@@ -28,12 +28,13 @@ type Env struct {
 // lags the newest data by Lateness + MaxInterpGap (1 h 10 min by default),
 // and its events do not depend on arrival order, file boundaries or speed.
 type Detector struct {
-	cfg  Config
-	env  Env
-	emit func(Event)
-	p    params
-	s    state
-	grid *geo.Grid
+	cfg     Config
+	env     Env
+	emit    func(Event)
+	p       params
+	s       state
+	grid    *geo.Grid
+	flushed bool // Flush ran: this input is over (not checkpointed, so a restored detector takes records again)
 
 	// per-step scratch, reused
 	stepT   int64
@@ -53,7 +54,6 @@ type params struct {
 // state is everything a checkpoint holds. Fields are exported for encoding/gob.
 type state struct {
 	Started  bool
-	Flushed  bool  // Flush ran: the input is over
 	MaxT     int64 // newest record time, Unix ms
 	NextStep int64 // next step to run, Unix ms
 	Vessels  map[uint32]*vessel
@@ -150,7 +150,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (d *Detector) Push(r ais.Record) {
 	c := &d.s.Counts
 	c.Records++
-	if r.Has&ais.HasTime == 0 || d.s.Flushed {
+	if r.Has&ais.HasTime == 0 || d.flushed {
 		c.Skipped++
 		return
 	}
@@ -538,12 +538,13 @@ func (v *vessel) trimHistory(since int64) {
 //
 // Flush ends the input: later records are ignored and a second Flush does
 // nothing. A live daemon that stops to resume later checkpoints with SaveState
-// without calling Flush, so open runs continue after the restart.
+// without calling Flush, so open runs continue after the restart; a detector
+// restored from a checkpoint taken after Flush takes records again.
 func (d *Detector) Flush() {
-	if !d.s.Started || d.s.Flushed {
+	if !d.s.Started || d.flushed {
 		return
 	}
-	d.s.Flushed = true
+	d.flushed = true
 	end := d.s.MaxT
 	for ; d.s.NextStep <= end; d.s.NextStep += d.p.step {
 		d.step(d.s.NextStep, end)
