@@ -155,36 +155,39 @@ func (r *Rules) Validate() error {
 func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 	reasons := make([]string, 0, 8)
 	score := scorer{miss: 1 - r.Weights.Base}
-	var source, counterpartBarge, listed, sourceFlag, counterFlag, barge, classB, noStatic, dark, loiter bool
+	// source[i]: vessel i can supply (source flag or watch-listed); receiver[i]:
+	// it has a counterpart flag and is barge-like.
+	source := make([]bool, len(ev.Vessels))
+	receiver := make([]bool, len(ev.Vessels))
+	var listed, sourceFlag, counterFlag, barge, classB, noStatic, dark, loiter bool
 	for i, v := range ev.Vessels {
 		if v.Flag != "" {
 			reasons = append(reasons, "flag-"+strings.ToLower(v.Flag))
 		}
-		isSource := slices.Contains(r.SourceFlags, v.Flag)
-		sourceFlag = sourceFlag || isSource
+		source[i] = slices.Contains(r.SourceFlags, v.Flag)
+		sourceFlag = sourceFlag || source[i]
 		for _, reason := range r.watchlisted(v, env.Watchlist) {
 			reasons = append(reasons, reason)
 			listed = true
-			isSource = isSource || r.WatchlistIsSource
+			source[i] = source[i] || r.WatchlistIsSource
 		}
 		hasStatic := at(evd.HasStatic, i, hasStaticFields(v))
 		isBarge := r.BargeLike.match(v, hasStatic)
 		isCounter := slices.Contains(r.CounterpartFlags, v.Flag)
+		receiver[i] = isCounter && isBarge
 		counterFlag = counterFlag || isCounter
-		if ev.Type == TypeEncounter {
-			// the rule needs two different vessels: one source, another counterpart barge
-			for j, o := range ev.Vessels {
-				if j != i && isSource && slices.Contains(r.CounterpartFlags, o.Flag) &&
-					r.BargeLike.match(o, at(evd.HasStatic, j, hasStaticFields(o))) {
-					source, counterpartBarge = true, true
-				}
-			}
-			barge = barge || (isBarge && !isSource) // the receiving side, not the supplier
-		}
+		barge = barge || (ev.Type == TypeEncounter && isBarge && !source[i]) // the receiving side, not the supplier
 		classB = classB || v.Class == "B"
 		noStatic = noStatic || !hasStatic
 		dark = dark || at(evd.DarkBefore, i, false)
 		loiter = loiter || at(evd.LoiterBefore, i, false)
+	}
+	// the watch rule needs two different vessels: one source, another receiver
+	alert := false
+	for i := range source {
+		for j := range receiver {
+			alert = alert || (ev.Type == TypeEncounter && i != j && source[i] && receiver[j])
+		}
 	}
 	for _, f := range []struct {
 		on     bool
@@ -220,7 +223,6 @@ func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 	if env.Ports != nil && r.NearPortM > 0 && env.Ports.Within(ev.Lat, ev.Lon, r.NearPortM) {
 		reasons = append(reasons, ReasonNearPort)
 	}
-	alert := source && counterpartBarge
 	if ev.Type == TypeIdentity {
 		if ev.Anomaly != "" {
 			reasons = append(reasons, "identity-"+ev.Anomaly)
