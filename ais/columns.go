@@ -173,6 +173,61 @@ func newRowDecoder(name string, cols [numCols]int) rowDecoder {
 	return rowDecoder{cols: cols, source: filepath.Base(name), last: make(map[uint32]lastStatic)}
 }
 
+// rowSource is a decoded archive seen as rows: CSV lines or Parquet rows.
+type rowSource interface {
+	// nextRow moves to the next row and returns its cells and its line (CSV)
+	// or row (Parquet) number; io.EOF at the end.
+	nextRow() (cells, int64, error)
+	// rowText returns the current row as text for a reject example, "" when it has none.
+	rowText() string
+}
+
+// archiveRows yields the records of a rowSource: a Position per row, then a
+// Static when the row's static values are new; bad rows go to rejects as BadField.
+type archiveRows struct {
+	rowDecoder
+	name    string
+	rejects *Rejects
+	pending Record // a Static record waiting its turn
+}
+
+func newArchiveRows(name string, cols [numCols]int, opt Options) archiveRows {
+	return archiveRows{rowDecoder: newRowDecoder(name, cols), name: name, rejects: opt.Rejects}
+}
+
+// next returns the waiting Static record, or else the Position of the next good row.
+func (a *archiveRows) next(src rowSource) (Record, error) {
+	if a.pending.Kind != 0 {
+		rec := a.pending
+		a.pending = Record{}
+		return rec, nil
+	}
+	for {
+		c, line, err := src.nextRow()
+		if err != nil {
+			return Record{}, err
+		}
+		pos, st, err := a.decode(c)
+		if err != nil {
+			a.reject(line, err.Error(), src.rowText())
+			continue
+		}
+		a.pending = st
+		return pos, nil
+	}
+}
+
+// reject counts a bad row with its line, why and text.
+func (a *archiveRows) reject(line int64, why, text string) {
+	if a.rejects == nil {
+		return
+	}
+	if text != "" {
+		why += ": " + text
+	}
+	a.rejects.Add(BadField, a.name, line, []byte(why))
+}
+
 // decode fills pos from one row and, when its static values are present and
 // new for the vessel, st (st.Kind is then KindStatic). A bad required or
 // kinematic cell gives an error naming the column.
@@ -377,6 +432,14 @@ var timeLayouts = [...]string{
 	"02/01/2006 15:04:05",
 	"2006/01/02 15:04:05",
 	"01/02/2006 15:04:05",
+}
+
+// newTimeParser parses with a given Go layout ("unix" for unix times), or detects one when layout is "".
+func newTimeParser(layout string) *timeParser {
+	if layout == "unix" {
+		return &timeParser{fixed: true}
+	}
+	return &timeParser{layout: layout, fixed: layout != ""}
 }
 
 // timeParser parses a file's time column with the layout its first value fits

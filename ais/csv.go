@@ -37,13 +37,10 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 // gives a Position record and, when its static columns change for the vessel,
 // a Static record right after it.
 type csvReader struct {
-	name    string
-	guard   *recordGuard
-	cr      *csv.Reader
-	rows    rowDecoder
-	cells   csvCells
-	pending Record // a Static record waiting its turn
-	rejects *Rejects
+	archiveRows
+	guard *recordGuard
+	cr    *csv.Reader
+	cells csvCells
 }
 
 // newCSVReader reads the header and maps its columns (opt.Columns first, then
@@ -68,62 +65,41 @@ func newCSVReader(r io.Reader, name string, opt Options) (*csvReader, error) {
 	if err := checkRequired(name, cols, header); err != nil {
 		return nil, err
 	}
-	tp := &timeParser{}
-	if opt.TimeLayout != "" {
-		tp.fixed = true
-		if opt.TimeLayout != "unix" {
-			tp.layout = opt.TimeLayout
-		}
-	}
 	return &csvReader{
-		name:    name,
-		guard:   g,
-		cr:      cr,
-		rows:    newRowDecoder(name, cols),
-		cells:   csvCells{times: tp},
-		rejects: opt.Rejects,
+		archiveRows: newArchiveRows(name, cols, opt),
+		guard:       g,
+		cr:          cr,
+		cells:       csvCells{times: newTimeParser(opt.TimeLayout)},
 	}, nil
 }
 
 // Next returns the next record; bad rows are counted as BadField and skipped.
-func (r *csvReader) Next() (Record, error) {
-	if r.pending.Kind != 0 {
-		rec := r.pending
-		r.pending = Record{}
-		return rec, nil
-	}
+func (r *csvReader) Next() (Record, error) { return r.next(r) }
+
+// nextRow reads the next CSV record; a malformed one is counted and passed over.
+func (r *csvReader) nextRow() (cells, int64, error) {
 	for {
 		r.guard.n = 0
 		fields, err := r.cr.Read()
 		line, _ := r.cr.FieldPos(0)
 		if err == io.EOF {
-			return Record{}, io.EOF
+			return nil, 0, io.EOF
 		}
 		if err != nil {
 			var perr *csv.ParseError
 			if errors.As(err, &perr) && !errors.Is(err, errRecordTooLong) {
-				r.reject(perr.StartLine, perr.Err.Error(), fields)
+				r.reject(int64(perr.StartLine), perr.Err.Error(), strings.Join(fields, ","))
 				continue
 			}
-			return Record{}, fmt.Errorf("%s:%d: %w", r.name, line, err)
+			return nil, 0, fmt.Errorf("%s:%d: %w", r.name, line, err)
 		}
 		r.cells.fields = fields
-		pos, st, err := r.rows.decode(&r.cells)
-		if err != nil {
-			r.reject(line, err.Error(), fields)
-			continue
-		}
-		r.pending = st
-		return pos, nil
+		return &r.cells, int64(line), nil
 	}
 }
 
-// reject counts a bad row with its line and text.
-func (r *csvReader) reject(line int, why string, fields []string) {
-	if r.rejects != nil {
-		r.rejects.Add(BadField, r.name, int64(line), []byte(why+": "+strings.Join(fields, ",")))
-	}
-}
+// rowText joins the current record's fields.
+func (r *csvReader) rowText() string { return strings.Join(r.cells.fields, ",") }
 
 // csvCells are the text fields of one CSV row.
 type csvCells struct {

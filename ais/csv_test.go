@@ -171,7 +171,7 @@ func TestCSVStaticMemoryBounded(t *testing.T) {
 		}
 	}
 	assert.Equal(t, n, statics, "each new vessel's static is emitted")
-	assert.LessOrEqual(t, len(r.rows.last), maxStaticVessels)
+	assert.LessOrEqual(t, len(r.last), maxStaticVessels)
 }
 
 func TestCSVHeaderErrors(t *testing.T) {

@@ -23,16 +23,13 @@ const parquetBatchRows = 8192
 // names as CSV, streaming record batches (row group by row group), reading
 // only the columns it uses.
 type parquetReader struct {
-	name    string
-	pf      *file.Reader
-	rr      pqarrow.RecordReader
-	rows    rowDecoder
-	cells   parquetCells
-	batch   arrow.Record
-	row     int   // next row of batch
-	rowNum  int64 // rows read from the file, for reject positions
-	pending Record
-	rejects *Rejects
+	archiveRows
+	pf     *file.Reader
+	rr     pqarrow.RecordReader
+	cells  parquetCells
+	batch  arrow.Record
+	row    int   // next row of batch
+	rowNum int64 // rows read from the file, for reject positions
 }
 
 // newParquetReader opens the Parquet file in ra and maps its columns like a CSV header.
@@ -86,52 +83,37 @@ func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, 
 		}
 		index[leaf] = fields[0]
 	}
-	tp := &timeParser{fixed: opt.TimeLayout != "", layout: opt.TimeLayout}
-	if opt.TimeLayout == "unix" {
-		tp.layout = ""
-	}
 	return &parquetReader{
-		name:    name,
-		pf:      pf,
-		rr:      rr,
-		rows:    newRowDecoder(name, cols),
-		cells:   parquetCells{index: index, times: tp},
-		rejects: opt.Rejects,
+		archiveRows: newArchiveRows(name, cols, opt),
+		pf:          pf,
+		rr:          rr,
+		cells:       parquetCells{index: index, times: newTimeParser(opt.TimeLayout)},
 	}, nil
 }
 
 // Next returns the next record; bad rows are counted as BadField and skipped.
-func (r *parquetReader) Next() (Record, error) {
-	if r.pending.Kind != 0 {
-		rec := r.pending
-		r.pending = Record{}
-		return rec, nil
-	}
-	for {
-		if r.batch == nil || r.row >= int(r.batch.NumRows()) {
-			if !r.rr.Next() {
-				if err := r.rr.Err(); err != nil && err != io.EOF {
-					return Record{}, fmt.Errorf("%s: parquet: %w", r.name, err)
-				}
-				return Record{}, io.EOF
+func (r *parquetReader) Next() (Record, error) { return r.next(r) }
+
+// nextRow moves to the next row, reading the next record batch when one is used up.
+func (r *parquetReader) nextRow() (cells, int64, error) {
+	if r.batch == nil || r.row >= int(r.batch.NumRows()) {
+		if !r.rr.Next() {
+			if err := r.rr.Err(); err != nil && err != io.EOF {
+				return nil, 0, fmt.Errorf("%s: parquet: %w", r.name, err)
 			}
-			r.batch, r.row = r.rr.Record(), 0
-			r.cells.batch = r.batch
+			return nil, 0, io.EOF
 		}
-		r.cells.row = r.row
-		r.row++
-		r.rowNum++
-		pos, st, err := r.rows.decode(&r.cells)
-		if err != nil {
-			if r.rejects != nil {
-				r.rejects.Add(BadField, r.name, r.rowNum, []byte(err.Error()))
-			}
-			continue
-		}
-		r.pending = st
-		return pos, nil
+		r.batch, r.row = r.rr.Record(), 0
+		r.cells.batch = r.batch
 	}
+	r.cells.row = r.row
+	r.row++
+	r.rowNum++
+	return &r.cells, r.rowNum, nil
 }
+
+// rowText is empty: a Parquet row has no text of its own; the reject names its number.
+func (r *parquetReader) rowText() string { return "" }
 
 // Close releases the batches and the file.
 func (r *parquetReader) Close() error {
