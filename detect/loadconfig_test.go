@@ -124,6 +124,8 @@ func TestReadConfig(t *testing.T) {
 		{name: "bad duration", yaml: "encounter:\n  min_duration: 2 hours\n", wantErr: []string{"line 2", "2 hours"}},
 		{name: "wrong type", yaml: "rules:\n  source_flags: KP\n", wantErr: []string{"line 2"}},
 		{name: "weight out of range", yaml: "rules:\n  weights:\n    zone: 2\n", wantErr: []string{"rules.weights.zone"}},
+		{name: "NaN weight", yaml: "rules:\n  weights:\n    base: .nan\n", wantErr: []string{"rules.weights.base"}},
+		{name: "NaN length", yaml: "rules:\n  barge_like:\n    max_length_m: .nan\n", wantErr: []string{"max_length_m"}},
 		{name: "bad flag", yaml: "rules:\n  source_flags: [dprk]\n", wantErr: []string{`"dprk"`}},
 		{name: "not YAML", yaml: "rules: [\n", wantErr: []string{"yaml"}},
 	}

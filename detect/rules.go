@@ -122,16 +122,16 @@ func (r *Rules) Validate() error {
 			return fmt.Errorf("rules.watchlist_match: %q is not imo, mmsi or name", m)
 		}
 	}
-	if r.BargeLike.MaxLengthM < 0 {
-		return errors.New("rules.barge_like.max_length_m: negative")
+	if !(r.BargeLike.MaxLengthM >= 0) { // also catches NaN
+		return errors.New("rules.barge_like.max_length_m: not a length >= 0")
 	}
 	for _, t := range r.BargeLike.ShipTypes {
 		if t < 0 || t > 255 {
 			return fmt.Errorf("rules.barge_like.ship_types: %d is not an AIS ship type (0-255)", t)
 		}
 	}
-	if r.NearPortM < 0 {
-		return errors.New("rules.near_port_m: negative")
+	if !(r.NearPortM >= 0) {
+		return errors.New("rules.near_port_m: not a distance >= 0")
 	}
 	w := r.Weights
 	for _, kv := range []struct {
@@ -143,7 +143,7 @@ func (r *Rules) Validate() error {
 		{"loiter_before", w.LoiterBefore}, {"class_b", w.ClassB}, {"no_static", w.NoStatic},
 		{"zone", w.Zone}, {"identity", w.Identity},
 	} {
-		if kv.w < 0 || kv.w > 1 {
+		if !(kv.w >= 0 && kv.w <= 1) {
 			return fmt.Errorf("rules.weights.%s: %v is outside 0-1", kv.key, kv.w)
 		}
 	}
