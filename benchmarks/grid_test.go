@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -15,10 +16,10 @@ import (
 // pairRadiusM is the encounter radius of the detector (GFW's 500 m).
 const pairRadiusM = 500
 
-// fleet returns n positions in the Yellow and East China Seas shaped like AIS
+// clusteredFleet returns n positions in the Yellow and East China Seas shaped like AIS
 // traffic: half in 500 harbour and anchorage clusters (Gaussian, σ 3 km), half spread
 // over the region, deterministic by seed.
-func fleet(n int) [][2]float64 {
+func clusteredFleet(n int) [][2]float64 {
 	r := rand.New(rand.NewPCG(42, uint64(n)))
 	const latMin, latMax, lonMin, lonMax = 24.0, 41.0, 117.0, 131.0
 	centres := make([][2]float64, 500)
@@ -39,8 +40,8 @@ func fleet(n int) [][2]float64 {
 	return pts
 }
 
-// gridPairs is the system under test: one detector step (Reset, Insert all, Pairs).
-func gridPairs(g *geo.Grid, pts [][2]float64) int {
+// gridStepPairs is the system under test: one detector step (Reset, Insert all, Pairs).
+func gridStepPairs(g *geo.Grid, pts [][2]float64) int {
 	g.Reset()
 	for i, p := range pts {
 		g.Insert(int32(i), p[0], p[1])
@@ -50,8 +51,8 @@ func gridPairs(g *geo.Grid, pts [][2]float64) int {
 	return n
 }
 
-// naivePairs is the all-pairs baseline.
-func naivePairs(pts [][2]float64) int {
+// naiveAllPairs is the all-pairs baseline.
+func naiveAllPairs(pts [][2]float64) int {
 	n := 0
 	for i := range pts {
 		for j := i + 1; j < len(pts); j++ {
@@ -97,64 +98,72 @@ func quadtreePairs(pts [][2]float64) int {
 	return n
 }
 
-// timeOnce runs f once and returns how long it took and its result.
-func timeOnce(f func() int) (time.Duration, int) {
-	start := time.Now()
-	n := f()
-	return time.Since(start), n
+// baseline is one timed run of a baseline: its time, its allocations and its answer.
+type baseline struct {
+	ns, allocs float64
+	answer     int
 }
 
+// baselines caches each baseline by name: the testing package calls a benchmark
+// function several times while sizing b.N, and a slow baseline needs timing once.
+var baselines = map[string]baseline{}
+
+// measureBaseline runs f once (or returns the cached run) and records its time and allocations.
+func measureBaseline(name string, f func() int) baseline {
+	if bl, ok := baselines[name]; ok {
+		return bl
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	answer := f()
+	ns := float64(time.Since(start).Nanoseconds())
+	runtime.ReadMemStats(&after)
+	bl := baseline{ns: ns, allocs: float64(after.Mallocs - before.Mallocs), answer: answer}
+	baselines[name] = bl
+	return bl
+}
+
+// nsPerOp returns the benchmark's measured time per operation.
+func nsPerOp(b *testing.B) float64 { return float64(b.Elapsed().Nanoseconds()) / float64(b.N) }
+
 // BenchmarkPairs500m measures one detector step — all pairs within 500 m among N
-// positions — with geo.Grid, and reports its speed-up over orb's quadtree (and over
-// naive all-pairs where that is feasible), each baseline timed once in the same run
-// on the same positions and checked to find the same number of pairs.
+// positions — with geo.Grid against orb's quadtree (baseline-ns/op,
+// baseline-allocs/op, x-vs-quadtree) and, where feasible, naive all-pairs
+// (x-vs-naive); each baseline runs once in the same process on the same positions
+// and must find the same pairs.
 func BenchmarkPairs500m(b *testing.B) {
 	for _, n := range []int{20_000, 100_000, 1_000_000} {
-		pts := fleet(n)
+		pts := clusteredFleet(n)
 		b.Run(fmt.Sprintf("grid/n=%d", n), func(b *testing.B) {
 			g := geo.NewGrid(pairRadiusM)
-			want := gridPairs(g, pts) // warm: the grid reuses its memory
-			qtTime, qtPairs := timeOnce(func() int { return quadtreePairs(pts) })
-			if qtPairs != want {
-				b.Fatalf("quadtree found %d pairs, grid %d", qtPairs, want)
+			want := gridStepPairs(g, pts) // warm: the grid reuses its memory
+			qt := measureBaseline(fmt.Sprint("quadtree/", n), func() int { return quadtreePairs(pts) })
+			if qt.answer != want {
+				b.Fatalf("quadtree found %d pairs, grid %d", qt.answer, want)
 			}
-			var naiveTime time.Duration
+			var naive baseline
 			if n <= 20_000 {
-				var naive int
-				naiveTime, naive = timeOnce(func() int { return naivePairs(pts) })
-				if naive != want {
-					b.Fatalf("naive found %d pairs, grid %d", naive, want)
+				naive = measureBaseline(fmt.Sprint("naive/", n), func() int { return naiveAllPairs(pts) })
+				if naive.answer != want {
+					b.Fatalf("naive found %d pairs, grid %d", naive.answer, want)
 				}
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				if got := gridPairs(g, pts); got != want {
+				if got := gridStepPairs(g, pts); got != want {
 					b.Fatalf("grid found %d pairs, want %d", got, want)
 				}
 			}
-			perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			b.ReportMetric(float64(want), "pairs")
-			b.ReportMetric(float64(qtTime.Nanoseconds())/perOp, "x-vs-quadtree")
-			if naiveTime > 0 {
-				b.ReportMetric(float64(naiveTime.Nanoseconds())/perOp, "x-vs-naive")
+			b.ReportMetric(qt.ns, "baseline-ns/op")
+			b.ReportMetric(qt.allocs, "baseline-allocs/op")
+			b.ReportMetric(qt.ns/nsPerOp(b), "x-vs-quadtree")
+			if naive.ns > 0 {
+				b.ReportMetric(naive.ns/nsPerOp(b), "x-vs-naive")
 			}
 		})
 	}
-}
-
-// BenchmarkQuadtreePairs500m is orb's quadtree alone, to show its allocations next to the grid's.
-func BenchmarkQuadtreePairs500m(b *testing.B) {
-	pts := fleet(100_000)
-	g := geo.NewGrid(pairRadiusM)
-	want := gridPairs(g, pts)
-	gridTime, _ := timeOnce(func() int { return gridPairs(g, pts) })
-	for b.Loop() {
-		if got := quadtreePairs(pts); got != want {
-			b.Fatalf("quadtree found %d pairs, grid %d", got, want)
-		}
-	}
-	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	b.ReportMetric(perOp/float64(gridTime.Nanoseconds()), "x-slower-than-grid")
 }
 
 // BenchmarkCoverage50km measures the gap detector's coverage question — is any other
@@ -162,7 +171,7 @@ func BenchmarkQuadtreePairs500m(b *testing.B) {
 // (stopping at the first hit) timed in the same run.
 func BenchmarkCoverage50km(b *testing.B) {
 	const radiusM = 50_000
-	pts := fleet(100_000)
+	pts := clusteredFleet(100_000)
 	g := geo.NewGrid(pairRadiusM)
 	for i, p := range pts {
 		g.Insert(int32(i), p[0], p[1])
@@ -181,11 +190,13 @@ func BenchmarkCoverage50km(b *testing.B) {
 		}
 		return false
 	}
-	start := time.Now()
-	for _, q := range queries[:256] {
-		linear(q)
-	}
-	linearNs := float64(time.Since(start).Nanoseconds()) / 256
+	lin := measureBaseline("linear-coverage", func() int {
+		for _, q := range queries[:256] {
+			linear(q)
+		}
+		return 0
+	})
+	linearNs := lin.ns / 256
 	hits := 0
 	for _, q := range queries[:256] {
 		got := g.Any(q[0], q[1], radiusM)
@@ -204,5 +215,6 @@ func BenchmarkCoverage50km(b *testing.B) {
 		q := queries[i%len(queries)]
 		g.Any(q[0], q[1], radiusM)
 	}
-	b.ReportMetric(linearNs/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-vs-linear")
+	b.ReportMetric(linearNs, "baseline-ns/op")
+	b.ReportMetric(linearNs/nsPerOp(b), "x-vs-linear")
 }
