@@ -265,9 +265,9 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 		var se signalError
 		if errors.As(context.Cause(ctx), &se) {
 			st.Stopped = se.sig.String()
-			code := 130
-			if se.sig == syscall.SIGTERM {
-				code = 143
+			code := 1
+			if n, ok := se.sig.(syscall.Signal); ok {
+				code = 128 + int(n) // the shell's convention: 130 for SIGINT, 143 for SIGTERM
 			}
 			return &exitError{code: code, err: se}
 		}
