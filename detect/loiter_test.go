@@ -1,11 +1,16 @@
 package detect
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/geo"
 )
 
 func TestLoitering(t *testing.T) {
@@ -59,4 +64,42 @@ func TestLoiterBeforeEncounterRaisesScore(t *testing.T) {
 	enc := ofType(detect(t, DefaultConfig(), Env{}, merge(kp, cn)), TypeEncounter, StatusClosed)
 	require.Len(t, enc, 1)
 	assert.Contains(t, enc[0].Reasons, ReasonLoiterBefore)
+}
+
+// portsAt writes a one-port CSV and loads it.
+func portsAt(t *testing.T, latDeg, lonDeg float64) *geo.Ports {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ports.csv")
+	require.NoError(t, os.WriteFile(p, []byte("name,latitude,longitude\nTest Harbour,"+
+		strconv.FormatFloat(latDeg, 'f', -1, 64)+","+strconv.FormatFloat(lonDeg, 'f', -1, 64)+"\n"), 0o644))
+	ports, err := geo.LoadPorts(p)
+	require.NoError(t, err)
+	return ports
+}
+
+func TestPortsExcludeLoiteringAndEncounters(t *testing.T) {
+	const lat, lon = 36.5, 125.5
+	recs := pair(0, 6*time.Hour, lat, lon, 200)
+	portLat, portLon := offset(lat, lon, 6000, 0) // 6 km away: within the 10 km exclusion
+	farLat, farLon := offset(lat, lon, 15_000, 0) // 15 km away: outside it
+	away := DefaultConfig()
+	anywhere := DefaultConfig()
+	anywhere.Loiter.AwayFromPorts = false
+	for _, tc := range []struct {
+		name              string
+		cfg               Config
+		ports             *geo.Ports
+		encounter, loiter int
+	}{
+		{"no ports file", away, nil, 1, 2},
+		{"port 6 km away", away, portsAt(t, portLat, portLon), 0, 0},
+		{"port 6 km away, loitering anywhere", anywhere, portsAt(t, portLat, portLon), 0, 2},
+		{"port 15 km away", away, portsAt(t, farLat, farLon), 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := detect(t, tc.cfg, Env{Ports: tc.ports}, recs)
+			assert.Len(t, ofType(evs, TypeEncounter, StatusClosed), tc.encounter)
+			assert.Len(t, ofType(evs, TypeLoitering, StatusClosed), tc.loiter)
+		})
+	}
 }
