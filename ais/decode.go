@@ -21,9 +21,9 @@ func newPayloadDecoder() *payloadDecoder {
 }
 
 // decode decodes one complete payload into dst and returns how many records it
-// made (type 19 makes a position and a static record). n == 0 with reason ""
+// made (type 19 makes a position and a static record: dst must hold 2 for it). n == 0 with reason ""
 // means a valid type that stswatch passes over.
-func (d *payloadDecoder) decode(payload []byte, fill uint8, dst *[2]Record) (n int, typ uint8, reason Reason) {
+func (d *payloadDecoder) decode(payload []byte, fill uint8, dst []Record) (n int, typ uint8, reason Reason) {
 	typ = msgType(payload)
 	if typ >= 64 {
 		return 0, typ, BadPayload
@@ -41,7 +41,7 @@ func (d *payloadDecoder) decode(payload []byte, fill uint8, dst *[2]Record) (n i
 }
 
 // decodeGoAIS decodes a payload through go-ais.
-func (d *payloadDecoder) decodeGoAIS(payload []byte, fill uint8, dst *[2]Record) (n int, typ uint8, reason Reason) {
+func (d *payloadDecoder) decodeGoAIS(payload []byte, fill uint8, dst []Record) (n int, typ uint8, reason Reason) {
 	typ = msgType(payload)
 	nbits := len(payload)*6 - int(fill)
 	if nbits < 0 {
@@ -69,7 +69,7 @@ func (d *payloadDecoder) decodeGoAIS(payload []byte, fill uint8, dst *[2]Record)
 }
 
 // fromPacket maps a go-ais packet to records.
-func fromPacket(p goais.Packet, dst *[2]Record) int {
+func fromPacket(p goais.Packet, dst []Record) int {
 	h := p.GetHeader()
 	base := Record{Type: h.MessageID, MMSI: h.UserID}
 	switch m := p.(type) {

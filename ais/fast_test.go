@@ -32,7 +32,7 @@ func TestDecodeNotAvailable(t *testing.T) {
 			handled, ok := decodeFast([]byte(tc.payload), tc.fill, &fast[0])
 			require.True(t, handled)
 			require.True(t, ok)
-			n, _, reason := dec.decodeGoAIS([]byte(tc.payload), tc.fill, &slow)
+			n, _, reason := dec.decodeGoAIS([]byte(tc.payload), tc.fill, slow[:])
 			require.Empty(t, reason)
 			require.Equal(t, 1, n)
 			assert.Equal(t, slow[0], fast[0])
@@ -60,10 +60,10 @@ func TestDecodeRejects(t *testing.T) {
 		{"KuTOOvuuubehD70", 2}, // type 27, 88 bits < 96
 	} {
 		var recs [2]Record
-		n, _, reason := dec.decode([]byte(tc.payload), tc.fill, &recs)
+		n, _, reason := dec.decode([]byte(tc.payload), tc.fill, recs[:])
 		assert.Equal(t, BadPayload, reason, tc.payload)
 		assert.Zero(t, n)
-		n, _, reason = dec.decodeGoAIS([]byte(tc.payload), tc.fill, &recs)
+		n, _, reason = dec.decodeGoAIS([]byte(tc.payload), tc.fill, recs[:])
 		assert.Equal(t, BadPayload, reason, tc.payload)
 		assert.Zero(t, n)
 	}
@@ -74,14 +74,14 @@ func TestDecodeStatic(t *testing.T) {
 	dec := newPayloadDecoder()
 	var recs [2]Record
 	// typeexamples type 24 part A.
-	n, typ, reason := dec.decode([]byte("H5MiOp1:uJ0MDhJ0<P4hhDpLE80"), 2, &recs)
+	n, typ, reason := dec.decode([]byte("H5MiOp1:uJ0MDhJ0<P4hhDpLE80"), 2, recs[:])
 	require.Empty(t, reason)
 	require.Equal(t, 1, n)
 	assert.Equal(t, uint8(24), typ)
 	assert.Equal(t, Record{Kind: KindStatic, Type: 24, MMSI: 366764000, Class: ClassB, Has: HasName,
 		Static: Static{Name: "R/V GULF CHALLENGER", Part: 'A'}}, recs[0])
 	// A type 4 base station report is valid but passed over.
-	n, typ, reason = dec.decode([]byte("403Ovl@000Htt<tSF0l4Q@100`Pq"), 0, &recs)
+	n, typ, reason = dec.decode([]byte("403Ovl@000Htt<tSF0l4Q@100`Pq"), 0, recs[:])
 	assert.Empty(t, reason)
 	assert.Zero(t, n)
 	assert.Equal(t, uint8(4), typ)
@@ -122,7 +122,7 @@ func FuzzFastDecode(f *testing.F) {
 		if !handled {
 			return
 		}
-		n, _, reason := dec.decodeGoAIS(payload, fill, &slow)
+		n, _, reason := dec.decodeGoAIS(payload, fill, slow[:])
 		if ok != (reason == "") {
 			t.Fatalf("fast ok=%v, go-ais reason %q for %q fill %d", ok, reason, payload, fill)
 		}

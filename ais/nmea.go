@@ -20,9 +20,9 @@ type item struct {
 	lineNo int64
 	line   []byte // the raw line
 	s      sentence
-	n      int   // records decoded from a single-sentence message
+	n      int   // records decoded from a single-sentence message; -1: decode in order (type 19 makes two)
 	typ    uint8 // its message type
-	recs   [2]Record
+	rec    [1]Record
 }
 
 // appendPrepared frames and decodes one input line (without its line end) into
@@ -56,7 +56,11 @@ func (it *item) prepare(line []byte, lineNo int64, dec *payloadDecoder) {
 	if it.kind != lineSentence || it.s.fragCount != 1 {
 		return
 	}
-	n, typ, reason := dec.decode(it.s.payload, it.s.fill, &it.recs)
+	if msgType(it.s.payload) == 19 {
+		it.n = -1
+		return
+	}
+	n, typ, reason := dec.decode(it.s.payload, it.s.fill, it.rec[:])
 	it.n, it.typ = n, typ
 	if reason != "" {
 		it.kind, it.reason = lineReject, reason
@@ -143,27 +147,34 @@ func (st *stream) resolve(it *item) {
 	default:
 		t, hasTime = st.input.last, st.input.hasLast
 	}
-	if s.fragCount == 1 {
+	switch {
+	case s.fragCount == 1 && it.n >= 0:
 		if it.n == 0 {
 			st.passed[it.typ&63]++
 		}
-		st.emit(it.recs[:it.n], src, t, hasTime)
-		return
+		st.emit(it.rec[:it.n], src, t, hasTime)
+	case s.fragCount == 1:
+		st.decode(s.payload, s.fill, it.lineNo, it.line, src, t, hasTime)
+	default:
+		payload, fill, g, ok := st.asm.add(fragment{s: s, line: it.line, lineNo: it.lineNo, source: src, time: t, hasTime: hasTime})
+		if ok {
+			st.decode(payload, fill, g.lineNo[0], g.lines[0], g.source, g.time, g.hasTime)
+		}
 	}
-	payload, fill, g, ok := st.asm.add(fragment{s: s, line: it.line, lineNo: it.lineNo, source: src, time: t, hasTime: hasTime})
-	if !ok {
-		return
-	}
+}
+
+// decode decodes a whole message in input order and queues its records.
+func (st *stream) decode(payload []byte, fill uint8, lineNo int64, line []byte, src string, t time.Time, hasTime bool) {
 	var recs [2]Record
-	n, typ, reason := st.dec.decode(payload, fill, &recs)
+	n, typ, reason := st.dec.decode(payload, fill, recs[:])
 	if reason != "" {
-		st.reject(reason, g.lineNo[0], g.lines[0])
+		st.reject(reason, lineNo, line)
 		return
 	}
 	if n == 0 {
 		st.passed[typ&63]++
 	}
-	st.emit(recs[:n], g.source, g.time, g.hasTime)
+	st.emit(recs[:n], src, t, hasTime)
 }
 
 func (st *stream) emit(recs []Record, src string, t time.Time, hasTime bool) {

@@ -291,7 +291,7 @@ func TestFastMatchesGoAIS(t *testing.T) {
 		if !handled {
 			return
 		}
-		n, _, reason := dec.decodeGoAIS(payload, fill, &slow)
+		n, _, reason := dec.decodeGoAIS(payload, fill, slow[:])
 		require.Equal(t, ok, reason == "", "%s: %s", f, line)
 		if ok {
 			require.Equal(t, 1, n)

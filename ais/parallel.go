@@ -38,11 +38,11 @@ func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 	w := opt.Workers
 	p := &parallelReader{
 		st:    newStream(name, opt),
-		order: make(chan *job, 2*w),
-		free:  make(chan *job, 4*w+4), // every job that can be in flight
+		order: make(chan *job, w),
+		free:  make(chan *job, 2*w+4), // every job that can be in flight
 		stop:  make(chan struct{}),
 	}
-	work := make(chan *job, 2*w)
+	work := make(chan *job, w)
 	for range w {
 		go func() {
 			dec := newPayloadDecoder()
