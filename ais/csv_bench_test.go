@@ -13,7 +13,7 @@ import (
 // compares with the baseline of only splitting it into fields with
 // encoding/csv (ReuseRecord) in the same run: "x-baseline" is the ratio of times.
 func BenchmarkCSVReader(b *testing.B) {
-	data, err := os.ReadFile(archSharedPath(b, "stonesoup/SolentAIS_20160112_130211.csv"))
+	data, err := os.ReadFile(dataFile(b, "stonesoup/SolentAIS_20160112_130211.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}

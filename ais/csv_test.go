@@ -37,34 +37,26 @@ func archOpenAll(t testing.TB, name string, opt Options) []Record {
 	return archReadAll(t, rc)
 }
 
-func archUTC(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 func TestCSVMarineCadastre(t *testing.T) {
 	rej := &Rejects{}
 	recs := archOpenAll(t, "testdata/marinecadastre.csv", Options{Rejects: rej})
 	const src = "marinecadastre.csv"
 	want := []Record{
-		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: archUTC("2017-01-01T00:00:05Z"),
+		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:00:05Z"),
 			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
 			Pos: Position{LatDeg: 29.1, LonDeg: -90.2, SOGKn: 10.2, COGDeg: 45.3, HeadingDeg: 44, NavStatus: 0}},
-		{Kind: KindStatic, MMSI: 367123450, Class: ClassA, Source: src, Time: archUTC("2017-01-01T00:00:05Z"),
+		{Kind: KindStatic, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:00:05Z"),
 			Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught,
 			Static: Static{IMO: 9383663, Name: "OCEAN SPIRIT", Callsign: "WDC1234", ShipType: 70, ToBowM: 180, ToPortM: 32, DraughtM: 9.5}},
-		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: archUTC("2017-01-01T00:01:05Z"),
+		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:01:05Z"),
 			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
 			Pos: Position{LatDeg: 29.105, LonDeg: -90.195, SOGKn: 10.1, COGDeg: 45}},
 		// 91/181, 102.3, 360 and 511 are "not available": bits clear, values zero.
-		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: archUTC("2017-01-01T00:00:07Z"), Has: HasTime},
-		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: archUTC("2017-01-01T00:02:07Z"),
+		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:00:07Z"), Has: HasTime},
+		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:02:07Z"),
 			Has: HasTime | HasLatLon | HasSOG | HasNavStatus,
 			Pos: Position{LatDeg: 29.2, LonDeg: -90.1, SOGKn: 0, NavStatus: 5}},
-		{Kind: KindStatic, MMSI: 538004030, Class: ClassB, Source: src, Time: archUTC("2017-01-01T00:02:07Z"),
+		{Kind: KindStatic, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:02:07Z"),
 			Has:    HasTime | HasName | HasCallsign | HasShipType,
 			Static: Static{Name: `BARGE, "NO. 7"`, Callsign: "V7AB3", ShipType: 52}},
 	}
@@ -86,19 +78,19 @@ func TestCSVDanishMaritimeAuthority(t *testing.T) {
 	recs := archOpenAll(t, "testdata/dma.csv", Options{Rejects: rej})
 	const src = "dma.csv"
 	want := []Record{
-		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: archUTC("2024-03-01T00:00:00Z"),
+		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-01T00:00:00Z"),
 			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
 			Pos: Position{LatDeg: 55.6761, LonDeg: 12.5683, SOGKn: 12.3, COGDeg: 181.2, HeadingDeg: 180, NavStatus: 0}},
-		{Kind: KindStatic, MMSI: 219000001, Class: ClassA, Source: src, Time: archUTC("2024-03-01T00:00:00Z"),
+		{Kind: KindStatic, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-01T00:00:00Z"),
 			Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught | HasDestination,
 			Static: Static{IMO: 9074729, Name: "DANA SEA", Callsign: "OXYZ2", ShipType: 70, ToBowM: 180, ToPortM: 28, DraughtM: 8.1, Destination: "AARHUS"}},
-		{Kind: KindPosition, MMSI: 219000002, Class: ClassB, Source: src, Time: archUTC("2024-03-01T00:00:01Z"),
+		{Kind: KindPosition, MMSI: 219000002, Class: ClassB, Source: src, Time: utc("2024-03-01T00:00:01Z"),
 			Has: HasTime | HasLatLon | HasSOG, Pos: Position{LatDeg: 55.5, LonDeg: 12}},
 		// dd/mm/yyyy: the 13th of March, not a 13th month; same static as before: no Static record.
-		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: archUTC("2024-03-13T23:59:59Z"),
+		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-13T23:59:59Z"),
 			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
 			Pos: Position{LatDeg: 55.677, LonDeg: 12.569, SOGKn: 0.1, COGDeg: 90, NavStatus: 1}},
-		{Kind: KindPosition, MMSI: 2190064, Source: src, Time: archUTC("2024-03-01T00:00:02Z"),
+		{Kind: KindPosition, MMSI: 2190064, Source: src, Time: utc("2024-03-01T00:00:02Z"),
 			Has: HasTime | HasLatLon, Pos: Position{LatDeg: 55.7, LonDeg: 12.6}},
 	}
 	assert.Equal(t, want, recs)
@@ -134,7 +126,7 @@ func TestCSVColumnsAndLayouts(t *testing.T) {
 			require.Len(t, recs, len(tt.times))
 			for i, rec := range recs {
 				assert.Equal(t, tt.mmsi[i], rec.MMSI)
-				assert.Equal(t, archUTC(tt.times[i]), rec.Time)
+				assert.Equal(t, utc(tt.times[i]), rec.Time)
 				assert.Equal(t, time.UTC, rec.Time.Location())
 			}
 		})
@@ -207,7 +199,7 @@ func TestCSVUnclosedQuoteBounded(t *testing.T) {
 }
 
 func TestCSVSolent(t *testing.T) {
-	path := archSharedPath(t, "stonesoup/SolentAIS_20160112_130211.csv")
+	path := dataFile(t, "stonesoup/SolentAIS_20160112_130211.csv")
 	rej := &Rejects{}
 	recs := archOpenAll(t, path, Options{Rejects: rej})
 	require.Len(t, recs, 18623)
@@ -221,7 +213,7 @@ func TestCSVSolent(t *testing.T) {
 	assert.Len(t, vessels, 91)
 	first := recs[0]
 	assert.Equal(t, uint32(235070762), first.MMSI)
-	assert.Equal(t, archUTC("2016-01-12T13:02:11.218Z"), first.Time)
+	assert.Equal(t, utc("2016-01-12T13:02:11.218Z"), first.Time)
 	assert.InDelta(t, 50.7730133333333, first.Pos.LatDeg, 1e-12)
 	assert.InDelta(t, -1.092935, first.Pos.LonDeg, 1e-12)
 	assert.InDelta(t, 157.8, first.Pos.COGDeg, 1e-4)
@@ -229,7 +221,7 @@ func TestCSVSolent(t *testing.T) {
 	assert.Equal(t, "SolentAIS_20160112_130211.csv", first.Source)
 	last := recs[len(recs)-1]
 	assert.Equal(t, uint32(235010000), last.MMSI)
-	assert.Equal(t, archUTC("2016-01-12T14:26:41.924Z"), last.Time)
+	assert.Equal(t, utc("2016-01-12T14:26:41.924Z"), last.Time)
 	assert.Equal(t, float32(0), last.Pos.SOGKn)
 	assert.NotZero(t, last.Has&HasSOG, "0 kn is a speed, not absence")
 }

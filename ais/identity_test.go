@@ -3,23 +3,12 @@ package ais
 import (
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// archSharedPath returns the path of a file under ../shared/data (from the repo root), or skips the test.
-func archSharedPath(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/data absent: %s: %v", rel, err)
-	}
-	return p
-}
 
 func TestKindOf(t *testing.T) {
 	tests := []struct {
@@ -94,7 +83,7 @@ func TestFlag(t *testing.T) {
 // TestFlagCompleteITU checks every row of the ITU MID list has a flag in every MMSI form,
 // and that the table holds no MID the list lacks.
 func TestFlagCompleteITU(t *testing.T) {
-	f, err := os.Open(archSharedPath(t, "reference/itu_mid.csv"))
+	f, err := os.Open(dataFile(t, "reference/itu_mid.csv"))
 	require.NoError(t, err)
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()

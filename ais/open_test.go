@@ -43,7 +43,7 @@ func archCompressFile(t *testing.T, src, dst string, wrap func(io.Writer) (io.Wr
 }
 
 func TestOpenCompressed(t *testing.T) {
-	src := archSharedPath(t, "stonesoup/SolentAIS_20160112_130211.csv")
+	src := dataFile(t, "stonesoup/SolentAIS_20160112_130211.csv")
 	plain := archWithoutSource(archOpenAll(t, src, Options{}))
 	require.Len(t, plain, 18623)
 	dir := t.TempDir()
@@ -132,7 +132,7 @@ func TestOpenZipEntriesInOrder(t *testing.T) {
 }
 
 func TestOpenZipFromStdinSpooled(t *testing.T) {
-	src := archSharedPath(t, "pyais/ais_test_messages")
+	src := dataFile(t, "pyais/ais_test_messages")
 	dir := t.TempDir()
 	p := archWriteZip(t, filepath.Join(dir, "nmea.zip"), map[string]string{"a.nmea": archReadString(t, src)})
 	f, err := os.Open(p)
@@ -164,7 +164,7 @@ func TestOpenZipFromStdinSpooled(t *testing.T) {
 }
 
 func TestDetectFormatShared(t *testing.T) {
-	root := filepath.Dir(archSharedPath(t, "README.md"))
+	root := filepath.Dir(dataFile(t, "README.md"))
 	var checked int
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".md") || strings.Contains(p, "reference") {
@@ -257,4 +257,40 @@ func TestOpenFormatOverride(t *testing.T) {
 	recs := archOpenAll(t, p, Options{Format: "csv"})
 	require.Len(t, recs, 1)
 	assert.Equal(t, uint32(235000001), recs[0].MMSI)
+}
+
+// FuzzOpenStream feeds arbitrary bytes through compression and format
+// detection and the chosen reader: an error is fine, a panic or a hang is not.
+func FuzzOpenStream(f *testing.F) {
+	for _, name := range []string{"testdata/marinecadastre.csv", "testdata/dma.csv"} {
+		b, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(b)
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		_, err = w.Write(b)
+		require.NoError(f, err)
+		require.NoError(f, w.Close())
+		f.Add(gz.Bytes())
+	}
+	dir := f.TempDir()
+	writeParquet(f, filepath.Join(dir, "a.parquet"), []parquetRow{{mmsi: "1", lon: 2}})
+	pq, err := os.ReadFile(filepath.Join(dir, "a.parquet"))
+	require.NoError(f, err)
+	f.Add(pq)
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c closers
+		defer c.close()
+		r, err := openStream("fuzz", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{Rejects: &Rejects{}}, &c)
+		if err != nil {
+			return
+		}
+		for n := 0; n < 100_000; n++ {
+			if _, err := r.Next(); err != nil {
+				return
+			}
+		}
+	})
 }
