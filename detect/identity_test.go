@@ -357,3 +357,32 @@ func BenchmarkObservePosition(b *testing.B) {
 	b.ReportMetric(float64(baseNs.Nanoseconds())/float64(b.N), "baseline-ns/op")
 	b.ReportMetric(float64(obsNs)/float64(baseNs), "x-baseline")
 }
+
+// TestDetectorWatchlistIMOUnderForeignMMSI runs the whole detector: a
+// watch-listed DPRK IMO broadcast under a Sierra Leone MMSI comes out as one
+// scored identity event that alerts.
+func TestDetectorWatchlistIMOUnderForeignMMSI(t *testing.T) {
+	env := Env{Watchlist: testWatchlist(t)}
+	var got []Event
+	d := New(DefaultConfig(), env, func(ev Event) { got = append(got, ev) })
+	for i := range 30 {
+		d.Push(posRec(667001234, i*10, 38.9, 124.1+float64(i)*0.001))
+		if i%6 == 0 {
+			d.Push(staticRec(667001234, i*10+1, 7408873, "SAM JONG 2"))
+		}
+	}
+	d.Flush()
+	var hits []Event
+	for _, ev := range got {
+		if ev.Anomaly == AnomalyWatchlistIMOOtherMMSI {
+			hits = append(hits, ev)
+		}
+	}
+	require.Len(t, hits, 1, "emitted once although the static report repeats")
+	ev := hits[0]
+	assert.True(t, ev.Alert)
+	assert.GreaterOrEqual(t, ev.Score, 0.5)
+	assert.Contains(t, ev.Reasons, ReasonWatchlistIMO)
+	assert.Contains(t, ev.Reasons, "flag-sl")
+	assert.Equal(t, uint32(667001234), ev.Vessels[0].MMSI)
+}
