@@ -2,7 +2,12 @@ package geo
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -39,12 +44,44 @@ func TestDistanceMNoAlloc(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
-func BenchmarkDistanceM(b *testing.B) {
-	var sum float64
-	for i := 0; b.Loop(); i++ {
-		sum += DistanceM(38.7, 124.2, 38.7+float64(i%100)*1e-4, 124.2)
+func TestDistanceMAgreesWithOrb(t *testing.T) {
+	// orb's haversine uses the equatorial radius; scaled to the mean radius it must agree.
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 1000 {
+		lat1, lon1 := r.Float64()*180-90, r.Float64()*360-180
+		lat2, lon2 := r.Float64()*180-90, r.Float64()*360-180
+		want := orbgeo.DistanceHaversine(orb.Point{lon1, lat1}, orb.Point{lon2, lat2}) * EarthRadiusM / orb.EarthRadius
+		assert.InDelta(t, want, DistanceM(lat1, lon1, lat2, lon2), 1e-6*want+1e-6)
 	}
-	if sum < 0 {
+}
+
+// BenchmarkDistanceM measures DistanceM against orb's geo.DistanceHaversine as baseline
+// (timed in the same run on the same points).
+func BenchmarkDistanceM(b *testing.B) {
+	const n = 1024
+	var pts [n][2]orb.Point
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := range pts {
+		lat, lon := r.Float64()*160-80, r.Float64()*360-180
+		pts[i] = [2]orb.Point{{lon, lat}, {lon + r.Float64()*0.01, lat + r.Float64()*0.01}}
+	}
+	var sum float64
+	const rounds = 200
+	start := time.Now()
+	for range rounds {
+		for _, p := range pts {
+			sum += orbgeo.DistanceHaversine(p[0], p[1])
+		}
+	}
+	baseNs := float64(time.Since(start).Nanoseconds()) / (rounds * n)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		p := &pts[i%n]
+		sum += DistanceM(p[0][1], p[0][0], p[1][1], p[1][0])
+	}
+	if sum <= 0 {
 		b.Fatal(sum)
 	}
+	b.ReportMetric(baseNs, "baseline-ns/op")
+	b.ReportMetric(baseNs/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-vs-orb")
 }
