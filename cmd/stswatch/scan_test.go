@@ -268,10 +268,24 @@ func TestScanSolentHarbourPairs(t *testing.T) {
 	byType, _ := countTypes(readEvents(t, stdout))
 	assert.Positive(t, byType[detect.TypeEncounter], "slow close pairs at Portsmouth berths are found without ports:\n%s", stderr)
 
+	found := byType[detect.TypeEncounter]
+
 	code, stdout, stderr = runCLI(t, "scan", "--min-duration", "30m", "--ports", wpi, solent)
 	require.Equal(t, 0, code, stderr)
 	byType, _ = countTypes(readEvents(t, stdout))
 	assert.Zero(t, byType[detect.TypeEncounter], "with the World Port Index they are in port, not transfers")
+
+	// The same threshold from --config, and a flag overriding the config.
+	config := filepath.Join(t.TempDir(), "rules.yaml")
+	require.NoError(t, os.WriteFile(config, []byte("encounter:\n  min_duration: 30m\n"), 0o644))
+	code, stdout, stderr = runCLI(t, "scan", "--config", config, solent)
+	require.Equal(t, 0, code, stderr)
+	byType, _ = countTypes(readEvents(t, stdout))
+	assert.Equal(t, found, byType[detect.TypeEncounter], "--config sets the minimum duration")
+	code, stdout, stderr = runCLI(t, "scan", "--config", config, "--min-duration", "3h", solent)
+	require.Equal(t, 0, code, stderr)
+	byType, _ = countTypes(readEvents(t, stdout))
+	assert.Zero(t, byType[detect.TypeEncounter], "the flag overrides the config: 84 minutes of data hold no 3 h meeting")
 }
 
 func TestScanToDevNull(t *testing.T) {
