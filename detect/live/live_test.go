@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -130,4 +131,43 @@ func blockUntilStopped(t *testing.T) io.Reader {
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() })
 	return pr
+}
+
+func TestWebhookGetsEveryAlert(t *testing.T) {
+	data, want := livetest.Scenario()
+	var alerts []string
+	for _, ev := range decode(t, want) {
+		if ev.Alert {
+			alerts = append(alerts, ev.ID+"-"+ev.Status)
+		}
+	}
+	require.NotEmpty(t, alerts)
+	h := &hook{failN: 1, status: http.StatusBadGateway}
+	hookSrv := httptest.NewServer(h)
+	defer hookSrv.Close()
+	srv := &livetest.FeedServer{Data: data}
+	srv.Start(t)
+	src, err := feed.Parse(srv.URL())
+	require.NoError(t, err)
+	d := startDaemon(t, Config{Feeds: []feed.Source{src}, Webhook: hookSrv.URL})
+	d.d.outbox.backoff.Min = time.Millisecond
+	require.Eventually(t, func() bool { return len(h.delivered()) == len(alerts) }, 30*time.Second, 5*time.Millisecond)
+	assert.Equal(t, alerts, h.delivered(), "each alert record once, in order, after a failed first try")
+}
+
+func TestReloadKeepsState(t *testing.T) {
+	data, want := livetest.Scenario()
+	srv := &livetest.FeedServer{Data: data, PaceEvery: 1000, Pace: 20 * time.Millisecond}
+	srv.Start(t)
+	src, err := feed.Parse(srv.URL())
+	require.NoError(t, err)
+	h := startDaemon(t, Config{Feeds: []feed.Source{src}})
+	path := filepath.Join(h.dir, "events.jsonl")
+	require.Eventually(t, func() bool { return len(livetest.ReadLog(t, path)) > 0 }, 10*time.Second, time.Millisecond)
+	// The same rules again: the new detector must carry on from the old one's state.
+	sent := srv.Sent()
+	require.NoError(t, h.d.Reload(t.Context(), detect.DefaultConfig(), detect.Env{}))
+	require.Less(t, sent, int64(srv.Len()), "reloaded before the end of the input")
+	got := livetest.WaitLog(t, path, len(want))
+	livetest.SameEvents(t, want, got)
 }
