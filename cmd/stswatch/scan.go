@@ -61,7 +61,7 @@ SIGINT/SIGTERM (the events found so far are written and the outputs closed).`,
 	fs.StringVar(&f.parquet, "parquet", "", "also write events as Parquet (flat columns, as the CSV) to `FILE`")
 	f.env.register(fs)
 	fs.StringVar(&f.columns, "columns", "", "CSV column `MAPPING` canonical=header,..., e.g. mmsi=ID,time=ts,lat=latitude,lon=longitude (default: columns found by header name)")
-	fs.StringVar(&f.timeLayout, "time-layout", "", "Go time `LAYOUT` of the CSV time column, e.g. \"2006-01-02 15:04:05\" (default: common layouts and unix times detected)")
+	fs.StringVar(&f.timeLayout, "time-layout", "", "Go time `LAYOUT` of the CSV time column, e.g. \"2006-01-02 15:04:05\", or unix (default: common layouts and unix times detected)")
 	fs.StringVar(&f.format, "format", "", "input `FORMAT`: nmea, csv or parquet (default: detected from content and name)")
 	fs.BoolVar(&f.alertsOnly, "alerts-only", false, "write only events that match the watch rule (alert: true)")
 	fs.Float64Var(&f.maxDistanceM, "max-distance", def.Encounter.MaxDistanceM, "encounter: the two vessels within this many `METRES`")
