@@ -33,17 +33,23 @@ type parquetReader struct {
 }
 
 // newParquetReader opens the Parquet file in ra and maps its columns like a CSV header.
-func newParquetReader(ra *randomAccess, name string, opt Options) (*parquetReader, error) {
+func newParquetReader(ra *randomAccess, name string, opt Options) (r *parquetReader, err error) {
+	defer recoverCorrupt(name, &err)
 	pf, err := file.NewParquetReader(io.NewSectionReader(ra, 0, ra.size))
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
-	r, err := newParquetRows(pf, name, opt)
-	if err != nil {
+	if r, err = newParquetRows(pf, name, opt); err != nil {
 		pf.Close()
-		return nil, err
 	}
-	return r, nil
+	return r, err
+}
+
+// recoverCorrupt turns a panic of the Parquet decoder on a corrupt file into an error.
+func recoverCorrupt(name string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%s: parquet: corrupt file: %v", name, p)
+	}
 }
 
 func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, error) {
@@ -96,20 +102,29 @@ func (r *parquetReader) Next() (Record, error) { return r.next(r) }
 
 // nextRow moves to the next row, reading the next record batch when one is used up.
 func (r *parquetReader) nextRow() (cells, int64, error) {
-	if r.batch == nil || r.row >= int(r.batch.NumRows()) {
-		if !r.rr.Next() {
-			if err := r.rr.Err(); err != nil && err != io.EOF {
-				return nil, 0, fmt.Errorf("%s: parquet: %w", r.name, err)
-			}
-			return nil, 0, io.EOF
+	for r.batch == nil || r.row >= int(r.batch.NumRows()) {
+		if err := r.nextBatch(); err != nil {
+			return nil, 0, err
 		}
-		r.batch, r.row = r.rr.Record(), 0
-		r.cells.batch = r.batch
 	}
 	r.cells.row = r.row
 	r.row++
 	r.rowNum++
 	return &r.cells, r.rowNum, nil
+}
+
+// nextBatch decodes the next record batch; io.EOF at the end.
+func (r *parquetReader) nextBatch() (err error) {
+	defer recoverCorrupt(r.name, &err)
+	if !r.rr.Next() {
+		if err := r.rr.Err(); err != nil && err != io.EOF {
+			return fmt.Errorf("%s: parquet: %w", r.name, err)
+		}
+		return io.EOF
+	}
+	r.batch, r.row = r.rr.Record(), 0
+	r.cells.batch = r.batch
+	return nil
 }
 
 // rowText is empty: a Parquet row has no text of its own; the reject names its number.

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,6 +130,15 @@ func TestParquet(t *testing.T) {
 		left, err := os.ReadDir(tmp)
 		require.NoError(t, err)
 		assert.Empty(t, left, "spool removed on Close")
+	})
+	t.Run("truncated", func(t *testing.T) {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		cut := filepath.Join(dir, "cut.parquet")
+		require.NoError(t, os.WriteFile(cut, b[:len(b)/2], 0o644))
+		_, err = Open(cut, Options{})
+		require.Error(t, err)
+		assert.True(t, strings.HasPrefix(err.Error(), cut+": parquet: "), err.Error())
 	})
 	t.Run("missing columns", func(t *testing.T) {
 		_, err := Open(p, Options{Columns: map[string]string{"mmsi": "ShipID"}})
