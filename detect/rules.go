@@ -32,7 +32,9 @@ type Rules struct {
 	// WatchlistAlert makes any event with a watch-listed vessel an alert (true);
 	// identity events with a watch-listed vessel alert regardless.
 	WatchlistAlert bool `yaml:"watchlist_alert"`
-	// WatchlistMatch says which matches make a vessel watch-listed: "imo", "mmsi", "name" (all three).
+	// WatchlistMatch says which matches make a vessel watch-listed: "imo",
+	// "mmsi", "name" (imo and mmsi: a name alone has namesakes). Every match
+	// is a reason either way.
 	WatchlistMatch []string  `yaml:"watchlist_match"`
 	BargeLike      BargeLike `yaml:"barge_like"`
 	// NearPortM tags an event "near-port" within this of a port point when a
@@ -59,6 +61,7 @@ type Weights struct {
 	SourceFlag      float64 `yaml:"source_flag"`      // a vessel with a source flag (0.3)
 	CounterpartFlag float64 `yaml:"counterpart_flag"` // a vessel with a counterpart flag (0.1)
 	Watchlist       float64 `yaml:"watchlist"`        // a watch-listed vessel (0.5)
+	WatchlistName   float64 `yaml:"watchlist_name"`   // a name on the watch list that does not make the vessel watch-listed (0.2)
 	BargeLike       float64 `yaml:"barge_like"`       // an encounter partner is barge-like (0.15)
 	DarkBefore      float64 `yaml:"dark_before"`      // a vessel went dark next to the event (0.3)
 	LoiterBefore    float64 `yaml:"loiter_before"`    // a vessel loitered before the event (0.15)
@@ -85,7 +88,7 @@ func DefaultRules() Rules {
 		CounterpartFlags:  []string{"CN"},
 		WatchlistIsSource: true,
 		WatchlistAlert:    true,
-		WatchlistMatch:    []string{"imo", "mmsi", "name"},
+		WatchlistMatch:    []string{"imo", "mmsi"},
 		BargeLike: BargeLike{
 			ClassB:     true,
 			NoStatic:   true,
@@ -99,6 +102,7 @@ func DefaultRules() Rules {
 			SourceFlag:      0.3,
 			CounterpartFlag: 0.1,
 			Watchlist:       0.5,
+			WatchlistName:   0.2,
 			BargeLike:       0.15,
 			DarkBefore:      0.3,
 			LoiterBefore:    0.15,
@@ -139,7 +143,7 @@ func (r *Rules) Validate() error {
 		w   float64
 	}{
 		{"base", w.Base}, {"alert", w.Alert}, {"source_flag", w.SourceFlag}, {"counterpart_flag", w.CounterpartFlag},
-		{"watchlist", w.Watchlist}, {"barge_like", w.BargeLike}, {"dark_before", w.DarkBefore},
+		{"watchlist", w.Watchlist}, {"watchlist_name", w.WatchlistName}, {"barge_like", w.BargeLike}, {"dark_before", w.DarkBefore},
 		{"loiter_before", w.LoiterBefore}, {"class_b", w.ClassB}, {"no_static", w.NoStatic},
 		{"zone", w.Zone}, {"identity", w.Identity},
 	} {
@@ -159,18 +163,18 @@ func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 	// it has a counterpart flag and is barge-like.
 	source := make([]bool, len(ev.Vessels))
 	receiver := make([]bool, len(ev.Vessels))
-	var listed, sourceFlag, counterFlag, barge, classB, noStatic, dark, loiter bool
+	var listed, named, sourceFlag, counterFlag, barge, classB, noStatic, dark, loiter bool
 	for i, v := range ev.Vessels {
 		if v.Flag != "" {
 			reasons = append(reasons, "flag-"+strings.ToLower(v.Flag))
 		}
 		source[i] = slices.Contains(r.SourceFlags, v.Flag)
 		sourceFlag = sourceFlag || source[i]
-		for _, reason := range r.watchlisted(v, env.Watchlist) {
-			reasons = append(reasons, reason)
-			listed = true
-			source[i] = source[i] || r.WatchlistIsSource
-		}
+		wl, isListed := r.watchlisted(v, env.Watchlist)
+		reasons = append(reasons, wl...)
+		listed = listed || isListed
+		named = named || slices.Contains(wl, ReasonWatchlistName)
+		source[i] = source[i] || (isListed && r.WatchlistIsSource)
 		hasStatic := at(evd.HasStatic, i, hasStaticFields(v))
 		isBarge := r.BargeLike.match(v, hasStatic)
 		isCounter := slices.Contains(r.CounterpartFlags, v.Flag)
@@ -197,6 +201,7 @@ func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 		{sourceFlag, "", r.Weights.SourceFlag},
 		{counterFlag, "", r.Weights.CounterpartFlag},
 		{listed, "", r.Weights.Watchlist},
+		{named && !listed, "", r.Weights.WatchlistName},
 		{barge, ReasonBargeLike, r.Weights.BargeLike},
 		{classB, ReasonClassB, r.Weights.ClassB},
 		{noStatic, ReasonNoStatic, r.Weights.NoStatic},
@@ -228,7 +233,7 @@ func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 			reasons = append(reasons, "identity-"+ev.Anomaly)
 		}
 		score.add(r.Weights.Identity)
-		alert = alert || listed || strings.HasPrefix(ev.Anomaly, "watchlist-")
+		alert = alert || listed
 	}
 	alert = alert || (listed && r.WatchlistAlert)
 	if alert {
@@ -240,29 +245,25 @@ func (r *Rules) Apply(ev *Event, env Env, evd Evidence) {
 	ev.Score = score.value()
 }
 
-// watchlisted returns the watch-list reasons of a vessel, for the match kinds enabled.
-func (r *Rules) watchlisted(v Vessel, w *Watchlist) []string {
+// watchlisted returns the watch-list reasons of a vessel (every kind of match)
+// and whether a kind enabled in WatchlistMatch makes it watch-listed.
+func (r *Rules) watchlisted(v Vessel, w *Watchlist) (reasons []string, listed bool) {
 	if w.Len() == 0 {
-		return nil
+		return nil, false
 	}
-	var out []string
-	for _, m := range r.WatchlistMatch {
-		switch m {
-		case "imo":
-			if _, ok := w.ByIMO(v.IMO); ok {
-				out = append(out, ReasonWatchlistIMO)
-			}
-		case "mmsi":
-			if _, ok := w.ByMMSI(v.MMSI); ok {
-				out = append(out, ReasonWatchlistMMSI)
-			}
-		case "name":
-			if _, ok := w.ByName(v.Name); ok {
-				out = append(out, ReasonWatchlistName)
-			}
+	_, imo := w.ByIMO(v.IMO)
+	_, mmsi := w.ByMMSI(v.MMSI)
+	_, name := w.ByName(v.Name)
+	for _, m := range []struct {
+		hit          bool
+		kind, reason string
+	}{{imo, "imo", ReasonWatchlistIMO}, {mmsi, "mmsi", ReasonWatchlistMMSI}, {name, "name", ReasonWatchlistName}} {
+		if m.hit {
+			reasons = append(reasons, m.reason)
+			listed = listed || slices.Contains(r.WatchlistMatch, m.kind)
 		}
 	}
-	return out
+	return reasons, listed
 }
 
 // match reports whether the vessel is barge-like.

@@ -103,6 +103,18 @@ func TestApplyWatchRule(t *testing.T) {
 			reasons: []string{"flag-sl", "identity-watchlist-imo-other-mmsi", "watchlist-imo", "watchlist-name"},
 		},
 		{
+			name:    "namesake of a listed ship: a reason, no alert",
+			ev:      Event{Type: TypeLoitering, Vessels: []Vessel{{MMSI: 412000009, Flag: "CN", Name: "SAM JONG 2", Class: "A", ShipType: 70, LengthM: 120}}},
+			alert:   false,
+			reasons: []string{"flag-cn", "watchlist-name"},
+		},
+		{
+			name:    "listed name under a foreign MMSI, identity event: no alert by name alone",
+			ev:      Event{Type: TypeIdentity, Anomaly: AnomalyWatchlistNameOtherMMSI, Vessels: []Vessel{{MMSI: 244730659, Flag: "NL", Name: "SAM JONG 2"}}},
+			alert:   false,
+			reasons: []string{"flag-nl", "identity-watchlist-name-other-mmsi", "watchlist-name"},
+		},
+		{
 			name:    "identity anomaly of an unlisted ship",
 			ev:      Event{Type: TypeIdentity, Anomaly: AnomalyIMOChecksum, Vessels: []Vessel{{MMSI: 412000009, Flag: "CN", IMO: 1234567}}},
 			alert:   false,
@@ -241,17 +253,27 @@ func TestApplyConfigurable(t *testing.T) {
 	r.Apply(&ev, env, Evidence{})
 	assert.True(t, ev.Alert)
 
-	// Matching by IMO only: a namesake without the listed IMO is not watch-listed.
+	// By default a name alone does not make a vessel watch-listed; with "name"
+	// in watchlist_match it does.
 	r = DefaultRules()
-	r.WatchlistMatch = []string{"imo"}
 	ev = Event{Type: TypeLoitering, Vessels: []Vessel{{MMSI: 412000009, Flag: "CN", Name: "Sam Jong-2"}}}
 	r.Apply(&ev, env, Evidence{})
 	assert.False(t, ev.Alert)
-	assert.Equal(t, []string{"flag-cn"}, ev.Reasons)
+	assert.Equal(t, []string{"flag-cn", "watchlist-name"}, ev.Reasons)
+	nameOnly := ev.Score
 	r.WatchlistMatch = []string{"imo", "name"}
 	r.Apply(&ev, env, Evidence{})
 	assert.True(t, ev.Alert)
 	assert.Equal(t, []string{"flag-cn", "watchlist-name"}, ev.Reasons)
+	assert.Greater(t, ev.Score, nameOnly)
+
+	// Matching by IMO only: a listed MMSI no longer alerts, the reason stays.
+	r = DefaultRules()
+	r.WatchlistMatch = []string{"imo"}
+	ev = Event{Type: TypeLoitering, Vessels: []Vessel{{MMSI: 352000111, Flag: "PA"}}}
+	r.Apply(&ev, env, Evidence{})
+	assert.False(t, ev.Alert)
+	assert.Equal(t, []string{"flag-pa", "no-static", "watchlist-mmsi"}, ev.Reasons)
 }
 
 func TestRulesValidate(t *testing.T) {
