@@ -346,9 +346,22 @@ func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
 		for rj := ri + 1; rj < len(g.rows) && g.rows[rj] <= r+k; rj++ {
 			up := g.pts[g.rowStart[rj]:g.rowStart[rj+1]]
 			dl := s.dLon(c, g.rowCos[rj])
+			lo, hi := 0, 0 // the window slides east with p: two pointers, not a search per point
 			for i := range seg {
 				p := &seg[i]
-				a0, a1, b0, b1 := lonWindow(up, p.lon, dl)
+				var a0, a1, b0, b1 int
+				if dl < 180 && p.lon-dl >= -180 && p.lon+dl <= 180 {
+					for lo < len(up) && up[lo].lon < p.lon-dl {
+						lo++
+					}
+					hi = max(hi, lo)
+					for hi < len(up) && up[hi].lon <= p.lon+dl {
+						hi++
+					}
+					a0, a1 = lo, hi
+				} else {
+					a0, a1, b0, b1 = lonWindow(up, p.lon, dl)
+				}
 				for j := a0; j < a1; j++ {
 					if d, ok := s.within(p.lat, p.lon, p.cos, &up[j]); ok {
 						emit(p, &up[j], d)
