@@ -105,7 +105,11 @@ func (t *identities) Observe(rec ais.Record, env Env, emit func(Event)) {
 		imo := v.IMO
 		val := strconv.FormatUint(uint64(imo), 10)
 		if !ais.ValidIMO(imo) {
-			a.report(AnomalyIMOChecksum, val, fmt.Sprintf("MMSI %d sends IMO %d, which fails its check digit", rec.MMSI, imo), rec.MMSI)
+			why := "fails its check digit"
+			if imo > 9_999_999 || imo < 1_000_000 {
+				why = "is not a 7-digit IMO number"
+			}
+			a.report(AnomalyIMOChecksum, val, fmt.Sprintf("MMSI %d sends IMO %d, which %s", rec.MMSI, imo, why), rec.MMSI)
 		} else if others := addMMSI(&t.IMOs, imo, rec.MMSI); len(others) > 1 {
 			a.report(AnomalyIMOShared, val, fmt.Sprintf("IMO %d is sent by MMSIs %s", imo, joinMMSIs(others)), others...)
 		}

@@ -217,6 +217,16 @@ func TestIdentityEventContents(t *testing.T) {
 	assert.Contains(t, ev.Reasons, "flag-sl")
 }
 
+func TestIdentityIMODetail(t *testing.T) {
+	got := observeAll(t, newIdentities(), Env{}, []ais.Record{
+		staticRec(244052000, 0, 843260100, "RHINE"),
+		staticRec(244052001, 1, 1234568, "MAAS"),
+	})
+	require.Len(t, got, 2)
+	assert.Contains(t, got[0].Detail, "843260100, which is not a 7-digit IMO number")
+	assert.Contains(t, got[1].Detail, "1234568, which fails its check digit")
+}
+
 func TestIdentityWithoutWatchlist(t *testing.T) {
 	got := observeAll(t, newIdentities(), Env{}, []ais.Record{staticRec(667001234, 0, 7408873, "SAM JONG 2")})
 	assert.Empty(t, got)
