@@ -332,3 +332,13 @@ func (d *Daemon) Reload(ctx context.Context, cfg detect.Config, env detect.Env) 
 
 // Restored reports whether New found a checkpoint to resume from.
 func (d *Daemon) Restored() bool { return d.restored }
+
+// Consumed is the number of lines read from all feeds so far (duplicates
+// dropped included): a progress figure for monitoring and tests.
+func (d *Daemon) Consumed() int64 {
+	var n int64
+	for _, r := range d.feeds {
+		n += r.Lines()
+	}
+	return n
+}

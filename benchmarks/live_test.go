@@ -1,0 +1,232 @@
+package benchmarks
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/ais/feed"
+	"github.com/stswatch/stswatch/detect"
+	"github.com/stswatch/stswatch/detect/live"
+	"github.com/stswatch/stswatch/detect/live/livetest"
+	"github.com/stswatch/stswatch/detect/simulate"
+)
+
+// liveFleet is a day of 200 background vessels plus the planted events,
+// with noise: the input of the ingestion benchmark, generated once.
+var liveFleet = sync.OnceValue(func() []byte {
+	cfg := simulate.Demo()
+	cfg.Vessels, cfg.Subsample = 200, 2
+	var buf bytes.Buffer
+	if _, err := simulate.Generate(cfg, &buf); err != nil {
+		panic(err) // a fixed configuration: cannot fail
+	}
+	return buf.Bytes()
+})
+
+// startLive runs a daemon on a fresh state directory reading feedURL and
+// returns it with a function that stops it.
+func startLive(b *testing.B, feedURL string) (*live.Daemon, string, func()) {
+	src, err := feed.Parse(feedURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	state := b.TempDir()
+	d, err := live.New(live.Config{Feeds: []feed.Source{src}, StateDir: state, Detect: detect.DefaultConfig(),
+		Logger: slog.New(slog.DiscardHandler), CheckpointInterval: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	return d, filepath.Join(state, "events.jsonl"), func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// batchTime is how long decoding and detecting data in-process takes.
+func batchTime(data []byte) time.Duration {
+	start := time.Now()
+	det := detect.New(detect.DefaultConfig(), detect.Env{}, func(detect.Event) {})
+	r := ais.NewNMEAReader(bytes.NewReader(data), "batch", ais.Options{})
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			break
+		}
+		det.Push(rec)
+	}
+	return time.Since(start)
+}
+
+// BenchmarkLiveIngest is sustained ingestion of the watch daemon from a TCP
+// feed on loopback (framing, decoding, detection, the fsynced event log),
+// against the same bytes decoded and detected in-process (baseline).
+func BenchmarkLiveIngest(b *testing.B) {
+	data := liveFleet()
+	lines := int64(countLines(data))
+	base := batchTime(data)
+	b.ResetTimer()
+	var elapsed time.Duration
+	for range b.N {
+		b.StopTimer()
+		srv := &livetest.FeedServer{Data: data, Gate: make(chan struct{})}
+		srv.Start(b)
+		d, _, stop := startLive(b, srv.URL())
+		b.StartTimer()
+		start := time.Now()
+		close(srv.Gate)
+		for d.Consumed() < lines {
+			time.Sleep(100 * time.Microsecond)
+		}
+		elapsed += time.Since(start)
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+	rate := float64(lines) * float64(b.N) / elapsed.Seconds()
+	baseRate := float64(lines) / base.Seconds()
+	b.ReportMetric(rate, "msgs/s")
+	b.ReportMetric(baseRate, "baseline-msgs/s")
+	b.ReportMetric(rate/baseRate, "x-vs-batch")
+}
+
+// BenchmarkLiveAlertLatency is the time from writing the input line that
+// makes an encounter pass its minimum duration to the alert being in the
+// event log (fsynced), against one line's trip over the same loopback TCP
+// (baseline).
+func BenchmarkLiveAlertLatency(b *testing.B) {
+	data, _ := livetest.Scenario()
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	trigger, id := alertTrigger(b, data)
+	base := loopbackLatency(b)
+	b.ResetTimer()
+	var total time.Duration
+	for range b.N {
+		b.StopTimer()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		send := make(chan struct{})
+		sent := make(chan time.Time, 1)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			bw := bufio.NewWriter(c)
+			for _, l := range lines[:trigger] {
+				bw.Write(l)
+			}
+			bw.Flush()
+			<-send
+			t0 := time.Now()
+			c.Write(lines[trigger])
+			sent <- t0
+			_, _ = io.Copy(io.Discard, c)
+		}()
+		d, logPath, stop := startLive(b, "tcp://"+ln.Addr().String())
+		for d.Consumed() < int64(trigger) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		time.Sleep(20 * time.Millisecond) // the records of those lines reach the detector
+		if logHas(logPath, id) {
+			b.Fatalf("alert %s out before its trigger line", id)
+		}
+		close(send)
+		t0 := <-sent
+		for !logHas(logPath, id) {
+			time.Sleep(50 * time.Microsecond)
+		}
+		total += time.Since(t0)
+		stop()
+		ln.Close()
+	}
+	lat := total.Seconds() * 1000 / float64(b.N)
+	b.ReportMetric(lat, "alert-latency-ms")
+	b.ReportMetric(base.Seconds()*1000, "baseline-alert-latency-ms")
+	b.ReportMetric(base.Seconds()*1000/lat, "x-vs-loopback")
+}
+
+// alertTrigger finds the 0-based index of the line whose record makes the
+// detector emit its first alert, and the alert's "id","type" prefix.
+func alertTrigger(b *testing.B, data []byte) (int, string) {
+	r := feed.Open(b.Context(), feed.Source{Name: "-", Scheme: "stdin"}, feed.Options{Stdin: bytes.NewReader(data), Logger: slog.New(slog.DiscardHandler)})
+	var alert *detect.Event
+	det := detect.New(detect.DefaultConfig(), detect.Env{}, func(e detect.Event) {
+		if alert == nil && e.Alert {
+			alert = &e
+		}
+	})
+	nr := ais.NewNMEAReader(r, "-", ais.Options{})
+	for alert == nil {
+		rec, err := nr.Next()
+		if errors.Is(err, io.EOF) {
+			b.Fatal("no alert in the scenario")
+		}
+		det.Push(rec)
+	}
+	return int(r.Lines()) - 1, `"id":"` + alert.ID + `"`
+}
+
+// logHas reports whether the event log holds a line containing s.
+func logHas(path, s string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), s)
+}
+
+// loopbackLatency is the mean time for one line written on a loopback TCP
+// connection to be read at the other end.
+func loopbackLatency(b *testing.B) time.Duration {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan struct{})
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		for {
+			if _, err := br.ReadSlice('\n'); err != nil {
+				return
+			}
+			got <- struct{}{}
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	const rounds = 200
+	start := time.Now()
+	for range rounds {
+		if _, err := c.Write([]byte("!AIVDM,1,1,,A,x,0*00\n")); err != nil {
+			b.Fatal(err)
+		}
+		<-got
+	}
+	return time.Since(start) / rounds
+}
