@@ -307,8 +307,8 @@ func (d *Detector) observe(horizon int64) {
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
 			r := &v.Statics[n]
 			v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
-			if !v.HasStatic || !sameStatic(&v.LastStatic, r) {
-				v.HasStatic, v.LastStatic, changed = true, *r, true
+			if last := &v.LastStatic[partIndex(r)]; last.Kind == 0 || !sameStatic(last, r) {
+				v.HasStatic, *last, changed = true, *r, true
 				d.obs = append(d.obs, *r)
 			}
 		}
@@ -328,6 +328,15 @@ func (d *Detector) observe(horizon int64) {
 		}
 		d.s.Ident.Observe(*r, d.env, d.collect)
 	}
+}
+
+// partIndex tells apart the two halves of a class B static report (type 24
+// parts A and B), which alternate; other static records share index 0.
+func partIndex(r *ais.Record) int {
+	if r.Static.Part == 'B' {
+		return 1
+	}
+	return 0
 }
 
 // compareRecords orders records by time, MMSI, kind and content, so the

@@ -305,3 +305,23 @@ func FuzzPush(f *testing.F) {
 		}
 	})
 }
+
+func TestClassBStaticPartsBothApply(t *testing.T) {
+	// type 24 parts A (name) and B (callsign, type, size) alternate every 6 min
+	recs := legs(mmsiCN, 3*time.Minute, stay(0, 6*time.Hour, 36, 125))
+	for i := range recs {
+		recs[i].Class = ais.ClassB
+	}
+	for at := time.Duration(0); at < 6*time.Hour; at += 6 * time.Minute {
+		a := ais.Record{Kind: ais.KindStatic, Type: 24, MMSI: mmsiCN, Class: ais.ClassB, Has: ais.HasTime | ais.HasName,
+			Time: base.Add(at + time.Second), Static: ais.Static{Name: "ZHE JIANG 1", Part: 'A'}}
+		b := ais.Record{Kind: ais.KindStatic, Type: 24, MMSI: mmsiCN, Class: ais.ClassB, Has: ais.HasTime | ais.HasCallsign | ais.HasShipType | ais.HasDims,
+			Time: base.Add(at + 2*time.Second), Static: ais.Static{Callsign: "BZ123", ShipType: 99, ToBowM: 30, ToSternM: 10, Part: 'B'}}
+		recs = append(recs, a, b)
+	}
+	lo := ofType(detect(t, DefaultConfig(), Env{}, merge(recs)), TypeLoitering, StatusClosed)
+	require.Len(t, lo, 1)
+	assert.Equal(t, []Vessel{{MMSI: mmsiCN, Flag: "CN", Name: "ZHE JIANG 1", Callsign: "BZ123", ShipType: 99, Class: "B", LengthM: 40}}, lo[0].Vessels)
+	assert.Contains(t, lo[0].Reasons, ReasonClassB)
+	assert.NotContains(t, lo[0].Reasons, ReasonNoStatic)
+}

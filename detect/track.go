@@ -51,13 +51,13 @@ type span struct{ Start, End int64 }
 // vessel is the state of one MMSI. Fields are exported for encoding/gob.
 type vessel struct {
 	Ident      Vessel
-	HasStatic  bool         // static data seen (final)
-	LastStatic ais.Record   // the last final static record that was new
-	Observed   bool         // the identity checks have seen a position of it
-	Pending    []fix        // accepted, not yet final (at or after the watermark), sorted
-	Statics    []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
-	LastFinal  int64        // time of the newest final fix, 0 before the first
-	LastHeard  int64        // newest final record time of any kind
+	HasStatic  bool          // static data seen (final)
+	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
+	Observed   bool          // the identity checks have seen a position of it
+	Pending    []fix         // accepted, not yet final (at or after the watermark), sorted
+	Statics    []ais.Record  // static records not yet final, sorted by compareRecords, repeats dropped
+	LastFinal  int64         // time of the newest final fix, 0 before the first
+	LastHeard  int64         // newest final record time of any kind
 	Segs       []*segment
 	NextSub    uint8
 	Shared     bool   // "mmsi-shared" reported
