@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,9 +30,26 @@ var (
 // Ports is an index of exclusion points (ports, anchorages) and polygons. It is
 // read-only once loaded and safe for concurrent use.
 type Ports struct {
-	points  *Grid
-	regions []region
-	badRows int
+	points   *Grid
+	regions  []region
+	badRows  int
+	reasons  map[string]int // bad rows by reason
+	examples []string       // the first few bad rows, "file:line: reason"
+}
+
+// maxBadExamples is how many bad rows Ports keeps as examples.
+const maxBadExamples = 3
+
+// reject counts one bad row or feature by reason and keeps the first few as examples.
+func (p *Ports) reject(where, reason string) {
+	p.badRows++
+	if p.reasons == nil {
+		p.reasons = make(map[string]int)
+	}
+	p.reasons[reason]++
+	if len(p.examples) < maxBadExamples {
+		p.examples = append(p.examples, where+": "+reason)
+	}
 }
 
 // LoadPorts reads a CSV (latitude/longitude columns found by header name: World
@@ -58,7 +77,11 @@ func LoadPorts(path string) (*Ports, error) {
 		return nil, fmt.Errorf("ports: %w", err)
 	}
 	if p.Len() == 0 {
-		return nil, fmt.Errorf("ports: %s: no usable position (%d bad rows)", path, p.badRows)
+		err := fmt.Errorf("ports: %s: no usable position (%d bad rows)", path, p.badRows)
+		if len(p.examples) > 0 {
+			err = fmt.Errorf("%w; first: %s", err, p.examples[0])
+		}
+		return nil, err
 	}
 	p.points.Build() // so Within only reads
 	return p, nil
@@ -81,7 +104,6 @@ func isGeoJSON(path string, br *bufio.Reader) bool {
 func (p *Ports) addCSV(name string, r io.Reader) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -105,7 +127,6 @@ func (p *Ports) addCSV(name string, r io.Reader) error {
 		return fmt.Errorf("%s: no latitude/longitude columns (want one of %v and one of %v; the header has %q)",
 			name, latHeaders, lonHeaders, header)
 	}
-	id := int32(0)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -113,24 +134,28 @@ func (p *Ports) addCSV(name string, r io.Reader) error {
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			p.badRows++
+			p.reject(fmt.Sprintf("%s:%d", name, perr.StartLine), "csv-syntax")
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
+		where := fmt.Sprintf("%s:%d", name, line)
 		if latCol >= len(rec) || lonCol >= len(rec) {
-			p.badRows++
+			p.reject(where, "short-row")
 			continue
 		}
 		lat, err1 := strconv.ParseFloat(strings.TrimSpace(rec[latCol]), 64)
 		lon, err2 := strconv.ParseFloat(strings.TrimSpace(rec[lonCol]), 64)
-		if err1 != nil || err2 != nil || !validLatLon(lat, lon) {
-			p.badRows++
-			continue
+		switch {
+		case err1 != nil || err2 != nil:
+			p.reject(where, "bad-number")
+		case !validLatLon(lat, lon):
+			p.reject(where, "out-of-range")
+		default:
+			p.points.Insert(int32(p.points.Len()), lat, lon)
 		}
-		p.points.Insert(id, lat, lon)
-		id++
 	}
 }
 
@@ -146,40 +171,42 @@ func (p *Ports) addGeoJSON(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range features {
-		p.addGeometry(f.Geometry)
+	for i, f := range features {
+		p.addGeometry(fmt.Sprintf("%s: feature %d", name, i+1), f.Geometry)
 	}
 	return nil
 }
 
 // addGeometry adds one geometry to the index.
-func (p *Ports) addGeometry(g orb.Geometry) {
+func (p *Ports) addGeometry(where string, g orb.Geometry) {
 	switch g := g.(type) {
 	case orb.Point:
-		p.addPoint(g)
+		p.addPoint(where, g)
 	case orb.MultiPoint:
 		for _, pt := range g {
-			p.addPoint(pt)
+			p.addPoint(where, pt)
 		}
 	case orb.Polygon, orb.MultiPolygon:
 		if r, ok := newRegion(g); ok {
 			p.regions = append(p.regions, r)
 		} else {
-			p.badRows++
+			p.reject(where, "degenerate-polygon")
 		}
 	case orb.Collection:
 		for _, c := range g {
-			p.addGeometry(c)
+			p.addGeometry(where, c)
 		}
+	case nil:
+		p.reject(where, "no-geometry")
 	default:
-		p.badRows++
+		p.reject(where, "unsupported-geometry "+g.GeoJSONType())
 	}
 }
 
 // addPoint adds one GeoJSON point (lon, lat).
-func (p *Ports) addPoint(pt orb.Point) {
+func (p *Ports) addPoint(where string, pt orb.Point) {
 	if !validLatLon(pt[1], pt[0]) {
-		p.badRows++
+		p.reject(where, "out-of-range")
 		return
 	}
 	p.points.Insert(int32(p.points.Len()), pt[1], pt[0])
@@ -190,6 +217,13 @@ func (p *Ports) Len() int { return p.points.Len() + len(p.regions) }
 
 // BadRows returns the number of rows or features skipped for want of a usable position.
 func (p *Ports) BadRows() int { return p.badRows }
+
+// BadReasons returns the bad rows by reason ("bad-number", "out-of-range",
+// "short-row", "csv-syntax", "no-geometry", "unsupported-geometry LineString", ...).
+func (p *Ports) BadReasons() map[string]int { return maps.Clone(p.reasons) }
+
+// BadExamples returns the first few bad rows as "file:line: reason" (GeoJSON: "file: feature N: reason").
+func (p *Ports) BadExamples() []string { return slices.Clone(p.examples) }
 
 // Within reports whether the position is within distM metres of any port point or inside/within distM of a port polygon.
 func (p *Ports) Within(latDeg, lonDeg, distM float64) bool {

@@ -93,7 +93,7 @@ func TestLoadPortsCSVHeaders(t *testing.T) {
 		{"semicolons are not separators", "lat;lon\n1;2\n", 0, 0, "no latitude/longitude columns"},
 		{"lon before lat", "name,lon,lat\nA,125.4,38.7\n", 1, 0, ""},
 		{"bad rows counted", "lat,lon\n38.7,125.4\nx,1\n95,0\n,\n1,200\n\"broken,1\n2\n", 1, 5, ""},
-		{"only bad rows", "lat,lon\nx,y\n", 0, 0, "no usable position (1 bad rows)"},
+		{"only bad rows", "lat,lon\nx,y\n", 0, 0, "no usable position (1 bad rows); first: "},
 		{"no coordinate columns", "name,country\nNampo,KP\n", 0, 0, `the header has ["name" "country"]`},
 		{"empty", "", 0, 0, "reading the header"},
 	}
@@ -111,6 +111,20 @@ func TestLoadPortsCSVHeaders(t *testing.T) {
 			assert.Equal(t, tt.bad, p.BadRows())
 		})
 	}
+}
+
+func TestLoadPortsBadRowsByReason(t *testing.T) {
+	path := writeFile(t, "ports.csv", "lat,lon\n38.7,125.4\nx,1\n95,0\n1,200\n7\n\"a\"b,1\n")
+	p, err := LoadPorts(path)
+	require.NoError(t, err)
+	assert.Equal(t, 1, p.Len())
+	assert.Equal(t, map[string]int{"bad-number": 1, "out-of-range": 2, "short-row": 1, "csv-syntax": 1}, p.BadReasons())
+	assert.Equal(t, []string{path + ":3: bad-number", path + ":4: out-of-range", path + ":5: out-of-range"}, p.BadExamples())
+
+	p, err = LoadPorts("testdata/ports.geojson")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"unsupported-geometry LineString": 1, "out-of-range": 1, "no-geometry": 1}, p.BadReasons())
+	assert.Equal(t, "testdata/ports.geojson: feature 5: unsupported-geometry LineString", p.BadExamples()[0])
 }
 
 func TestLoadPortsMissingFile(t *testing.T) {
