@@ -39,10 +39,10 @@ const (
 // identities watches the static data of every vessel for identity anomalies.
 // Its fields are exported so encoding/gob can checkpoint it.
 type identities struct {
-	Vessels genMap[uint32, idVessel]
-	IMOs    genMap[uint32, []uint32] // valid IMO -> sorted MMSIs that sent it
-	Names   genMap[string, []uint32] // normalised name -> sorted MMSIs that sent it
-	Emitted genMap[string, bool]     // keys of anomalies already emitted
+	Vessels genMap[uint32, *idVessel] // pointers: a position report updates in place
+	IMOs    genMap[uint32, []uint32]  // valid IMO -> sorted MMSIs that sent it
+	Names   genMap[string, []uint32]  // normalised name -> sorted MMSIs that sent it
+	Emitted genMap[string, bool]      // keys of anomalies already emitted
 }
 
 // idVessel is what is known of one MMSI's identity.
@@ -58,7 +58,7 @@ type idVessel struct {
 // newIdentities returns empty identity state with the documented bounds.
 func newIdentities() *identities {
 	return &identities{
-		Vessels: genMap[uint32, idVessel]{Max: maxIDVessels},
+		Vessels: genMap[uint32, *idVessel]{Max: maxIDVessels},
 		IMOs:    genMap[uint32, []uint32]{Max: maxIDKeys},
 		Names:   genMap[string, []uint32]{Max: maxIDKeys},
 		Emitted: genMap[string, bool]{Max: maxIDEmitted},
@@ -67,12 +67,13 @@ func newIdentities() *identities {
 
 // Observe checks one record and calls emit for each new anomaly with an
 // unscored identity event (Rules.Apply scores it). A position report of a
-// known vessel costs two map operations and allocates nothing; the checks run
+// known vessel costs one map lookup and allocates nothing; the checks run
 // when a vessel is first heard and when its IMO or name changes.
 func (t *identities) Observe(rec ais.Record, env Env, emit func(Event)) {
-	v, seen := t.Vessels.get(rec.MMSI)
+	v, seen := t.Vessels.touch(rec.MMSI)
 	if !seen {
-		v.Flag = ais.Flag(rec.MMSI)
+		v = &idVessel{Flag: ais.Flag(rec.MMSI)}
+		t.Vessels.put(rec.MMSI, v)
 	}
 	if rec.Kind == ais.KindPosition && rec.Has&ais.HasLatLon != 0 {
 		v.LatDeg, v.LonDeg, v.HasPos = rec.Pos.LatDeg, rec.Pos.LonDeg, true
@@ -86,7 +87,6 @@ func (t *identities) Observe(rec ais.Record, env Env, emit func(Event)) {
 			v.Name, nameChanged = rec.Static.Name, true
 		}
 	}
-	t.Vessels.put(rec.MMSI, v)
 	if seen && !imoChanged && !nameChanged {
 		return
 	}
@@ -159,10 +159,13 @@ func (a anomalies) report(anomaly, value, detail string, mmsis ...uint32) {
 		Vessels: make([]Vessel, 0, len(mmsis)),
 	}
 	for _, m := range mmsis {
-		v, _ := a.t.Vessels.get(m)
-		ev.Vessels = append(ev.Vessels, Vessel{MMSI: m, Flag: v.Flag, Name: cleanName(v.Name), IMO: v.IMO})
+		vessel := Vessel{MMSI: m, Flag: ais.Flag(m)}
+		if v, ok := a.t.Vessels.get(m); ok {
+			vessel.Name, vessel.IMO = cleanName(v.Name), v.IMO
+		}
+		ev.Vessels = append(ev.Vessels, vessel)
 	}
-	if v, _ := a.t.Vessels.get(a.rec.MMSI); v.HasPos {
+	if v, ok := a.t.Vessels.get(a.rec.MMSI); ok && v.HasPos {
 		ev.Lat, ev.Lon = v.LatDeg, v.LonDeg
 	}
 	a.emit(ev)
@@ -263,6 +266,18 @@ func (m *genMap[K, V]) get(k K) (V, bool) {
 		return v, true
 	}
 	v, ok := m.Old[k]
+	return v, ok
+}
+
+// touch is get that also moves a key found in the old generation to the current one.
+func (m *genMap[K, V]) touch(k K) (V, bool) {
+	if v, ok := m.Cur[k]; ok {
+		return v, true
+	}
+	v, ok := m.Old[k]
+	if ok {
+		m.put(k, v)
+	}
 	return v, ok
 }
 

@@ -283,6 +283,22 @@ func TestGenMap(t *testing.T) {
 	assert.Equal(t, 1, v)
 	_, ok = m.get(8)
 	assert.False(t, ok)
+
+	// touch finds a key and, when it is old, moves it to the current generation
+	_, ok = m.touch(11) // current: no turn
+	assert.True(t, ok)
+	v, ok = m.touch(10) // current too
+	assert.True(t, ok)
+	assert.Equal(t, 100, v)
+	_, ok = m.touch(99)
+	assert.False(t, ok)
+	m.put(12, 0) // turn: 10 and 11 become old
+	m.touch(10)  // current again with 12
+	m.put(13, 0) // turn: 10 and 12 old, 11 dropped
+	_, ok = m.get(10)
+	assert.True(t, ok)
+	_, ok = m.get(11)
+	assert.False(t, ok)
 }
 
 // TestIdentityCheckpoint checks that a gob round trip keeps what was learnt:
