@@ -104,7 +104,8 @@ type Reader struct {
 	opt  Options
 	ctx  context.Context
 	log  *slog.Logger
-	next func() ([]byte, error) // the next raw line of the current connection
+	next  func() ([]byte, error) // the next raw line of the current connection
+	ready func() bool            // whether next has a whole line without waiting
 
 	conn     io.Closer // current connection, nil while disconnected
 	udpBuf   []byte
@@ -209,6 +210,13 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// Buffered reports whether the next Read can return a line without waiting
+// on the network: a reader may batch the records of buffered lines and hand
+// the batch on once Buffered is false, without delaying a quiet feed.
+func (r *Reader) Buffered() bool {
+	return len(r.pending) > 0 || (r.next != nil && r.ready())
+}
+
 // Close releases the connection; Read then returns io.EOF.
 func (r *Reader) Close() error {
 	r.stop()
@@ -259,7 +267,7 @@ func (r *Reader) connect() error {
 		if r.connected {
 			return io.EOF // standard input is read once
 		}
-		r.next = r.stdinLines()
+		r.next, r.ready = r.stdinLines()
 	case "udp":
 		pc, err := net.ListenPacket("udp", r.src.Addr)
 		if err != nil {
@@ -271,6 +279,7 @@ func (r *Reader) connect() error {
 		r.setConn(pc)
 		r.udpBuf = make([]byte, 64<<10)
 		r.next = func() ([]byte, error) { return r.datagramLine(pc) }
+		r.ready = func() bool { return len(r.udpLines) > 0 }
 	default:
 		d := net.Dialer{Timeout: 10 * time.Second, KeepAlive: 15 * time.Second}
 		c, err := d.DialContext(r.ctx, "tcp", r.src.Addr)
@@ -282,9 +291,19 @@ func (r *Reader) connect() error {
 		}
 		r.setConn(c)
 		br := bufio.NewReaderSize(c, MaxLineBytes)
+		var sinceDeadline int
 		r.next = func() ([]byte, error) {
-			_ = c.SetReadDeadline(time.Now().Add(r.opt.IdleTimeout))
+			// Refresh the idle deadline when the next read may wait on the
+			// socket, and now and then on a busy stream (it is not free).
+			if sinceDeadline++; br.Buffered() == 0 || sinceDeadline >= 1024 {
+				_ = c.SetReadDeadline(time.Now().Add(r.opt.IdleTimeout))
+				sinceDeadline = 0
+			}
 			return r.frame(br)
+		}
+		r.ready = func() bool {
+			b, _ := br.Peek(br.Buffered())
+			return bytes.IndexByte(b, '\n') >= 0
 		}
 		if r.src.Replay {
 			r.skip = r.lines.Load()
@@ -323,7 +342,7 @@ func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
 // stdinLines reads standard input on a goroutine of its own, since a read
 // from it cannot be interrupted, and returns a next that also ends with the
 // context. Lines are copied: standard input is not a hot path.
-func (r *Reader) stdinLines() func() ([]byte, error) {
+func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 	type result struct {
 		line []byte
 		err  error
@@ -343,7 +362,7 @@ func (r *Reader) stdinLines() func() ([]byte, error) {
 			}
 		}
 	}()
-	return func() ([]byte, error) {
+	next = func() ([]byte, error) {
 		select {
 		case res := <-ch:
 			return res.line, res.err
@@ -351,6 +370,7 @@ func (r *Reader) stdinLines() func() ([]byte, error) {
 			return nil, io.EOF
 		}
 	}
+	return next, func() bool { return len(ch) > 0 }
 }
 
 // datagramLine returns the next line of the current or next datagram; a

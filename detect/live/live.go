@@ -167,10 +167,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		bg.Go(func() { d.outbox.Run(bgCtx) })
 	}
 
-	recs := make(chan item, 4096)
+	recs := make(chan []item, 16)
+	free := make(chan []item, 32)
 	var feeds sync.WaitGroup
 	for i, r := range d.feeds {
-		feeds.Go(func() { d.readFeed(i, r, recs) })
+		feeds.Go(func() { d.readFeed(i, r, recs, free) })
 	}
 	go func() { feeds.Wait(); close(recs) }()
 	defer d.cancelFeeds()
@@ -183,7 +184,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	stopping := false
 	for {
 		select {
-		case it, ok := <-recs:
+		case batch, ok := <-recs:
 			if !ok {
 				if !stopping {
 					d.log.Info("input ended: flushing open runs")
@@ -194,7 +195,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 				}
 				return d.checkpoint()
 			}
-			d.push(it)
+			for _, it := range batch {
+				d.push(it)
+			}
+			select {
+			case free <- batch[:0]:
+			default:
+			}
 		case <-checkpoints.C:
 			if err := d.checkpoint(); err != nil {
 				d.log.Error("checkpoint failed", "err", err)
@@ -219,21 +226,40 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 }
 
-// readFeed decodes one feed and passes its records on, with the feed's line
-// count after each, until the feed ends.
-func (d *Daemon) readFeed(i int, r *feed.Reader, out chan<- item) {
+// batchLen bounds how many records travel to the detector together.
+const batchLen = 256
+
+// readFeed decodes one feed and passes its records on, each with the feed's
+// checkpoint offset once it is in the detector, until the feed ends. Records
+// go in batches (one channel operation for many records under load), and a
+// batch goes as soon as the feed has no further line ready, so a quiet feed's
+// record is never held back. Batches are recycled through free.
+func (d *Daemon) readFeed(i int, r *feed.Reader, out chan<- []item, free chan []item) {
 	nr := ais.NewNMEAReader(r, r.Name(), ais.Options{Rejects: &d.rejects, Clock: r.Arrival})
 	msgs := d.m.messages.WithLabelValues(r.Name())
+	batch := make([]item, 0, batchLen)
 	for {
 		rec, err := nr.Next()
 		if err != nil {
+			if len(batch) > 0 {
+				out <- batch
+			}
 			if !errors.Is(err, io.EOF) {
 				d.log.Error("feed decoding stopped", "feed", r.Name(), "err", err)
 			}
 			return
 		}
 		msgs.Inc()
-		out <- item{feed: i, offset: r.Safe(), rec: rec}
+		batch = append(batch, item{feed: i, offset: r.Safe(), rec: rec})
+		if len(batch) < batchLen && r.Buffered() {
+			continue
+		}
+		out <- batch
+		select {
+		case batch = <-free:
+		default:
+			batch = make([]item, 0, batchLen)
+		}
 	}
 }
 
