@@ -100,10 +100,10 @@ type Options struct {
 // on: Arrival and Lines then describe exactly the line being decoded.
 // Read returns io.EOF when the context ends (or standard input does).
 type Reader struct {
-	src  Source
-	opt  Options
-	ctx  context.Context
-	log  *slog.Logger
+	src   Source
+	opt   Options
+	ctx   context.Context
+	log   *slog.Logger
 	next  func() ([]byte, error) // the next raw line of the current connection
 	ready func() bool            // whether next has a whole line without waiting
 
