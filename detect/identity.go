@@ -114,10 +114,10 @@ func (t *identities) Observe(rec ais.Record, env Env, emit func(Event)) {
 			a.report(AnomalyIMOShared, val, fmt.Sprintf("IMO %d is sent by MMSIs %s", imo, joinMMSIs(others)), others...)
 		}
 		if e, ok := w.ByIMO(imo); ok && w.foreign(e, rec.MMSI, v.Flag) {
-			a.report(AnomalyWatchlistIMOOtherMMSI, val, fmt.Sprintf("watch-listed IMO %d (%s%s) sent by MMSI %d%s", imo, e.Name, label(e), rec.MMSI, flagNote(v.Flag)), rec.MMSI)
+			a.report(AnomalyWatchlistIMOOtherMMSI, val, fmt.Sprintf("watch-listed IMO %d%s sent by MMSI %d%s", imo, describe(e.Name, e.Label), rec.MMSI, flagNote(v.Flag)), rec.MMSI)
 		}
 		if e, ok := w.ByMMSI(rec.MMSI); ok && e.IMO != 0 && e.IMO != imo && ais.ValidIMO(imo) {
-			a.report(AnomalyWatchlistMMSIOtherIMO, val, fmt.Sprintf("watch-listed MMSI %d (listed with IMO %d%s) sends IMO %d", rec.MMSI, e.IMO, label(e), imo), rec.MMSI)
+			a.report(AnomalyWatchlistMMSIOtherIMO, val, fmt.Sprintf("watch-listed MMSI %d%s sends IMO %d", rec.MMSI, describe(fmt.Sprintf("listed with IMO %d", e.IMO), e.Label), imo), rec.MMSI)
 		}
 	}
 	if nameChanged {
@@ -127,7 +127,7 @@ func (t *identities) Observe(rec ais.Record, env Env, emit func(Event)) {
 			}
 			// a listed name on a ship whose valid IMO differs is a namesake, not the listed ship
 			if e, ok := w.ByName(n); ok && w.foreign(e, rec.MMSI, v.Flag) && (e.IMO == 0 || !ais.ValidIMO(v.IMO) || e.IMO == v.IMO) {
-				a.report(AnomalyWatchlistNameOtherMMSI, n, fmt.Sprintf("watch-listed name %q%s sent by MMSI %d%s", n, label(e), rec.MMSI, flagNote(v.Flag)), rec.MMSI)
+				a.report(AnomalyWatchlistNameOtherMMSI, n, fmt.Sprintf("watch-listed name %q%s sent by MMSI %d%s", n, describe(e.Label), rec.MMSI, flagNote(v.Flag)), rec.MMSI)
 			}
 		}
 	}
@@ -204,12 +204,13 @@ func genericName(n string) bool {
 // cleanName trims AIS padding and spaces from a received name.
 func cleanName(s string) string { return strings.TrimSpace(strings.TrimRight(s, "@ ")) }
 
-// label formats an entry's program for a detail text.
-func label(e WatchEntry) string {
-	if e.Label == "" {
+// describe formats the non-empty parts as " (a, b)" for a detail text, "" when all are empty.
+func describe(parts ...string) string {
+	parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
+	if len(parts) == 0 {
 		return ""
 	}
-	return ", " + e.Label
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // flagNote formats an MMSI's flag for a detail text.
