@@ -378,7 +378,7 @@ func (id *Vessel) apply(r *ais.Record) {
 func (d *Detector) vessel(mmsi uint32) *vessel {
 	v := d.s.Vessels[mmsi]
 	if v == nil {
-		v = &vessel{Ident: Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}}
+		v = &vessel{Ident: Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}, NotVessel: notVessel(mmsi)}
 		d.s.Vessels[mmsi] = v
 	}
 	return v

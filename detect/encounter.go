@@ -32,7 +32,7 @@ type encSample struct {
 func (d *Detector) onPair(a, b int32, distM float64) {
 	pa, pb := &d.pts[a], &d.pts[b]
 	lim := 2 * d.cfg.Encounter.MaxSpeedKn
-	if pa.v == pb.v || pa.sogKn >= lim || pb.sogKn >= lim {
+	if pa.v == pb.v || pa.v.NotVessel || pb.v.NotVessel || pa.sogKn >= lim || pb.sogKn >= lim {
 		return
 	}
 	k := pairKey{pa.key, pb.key} // pts are sorted by key and a < b

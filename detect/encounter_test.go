@@ -244,3 +244,15 @@ func TestSolentBerthsAreNotTransfers(t *testing.T) {
 	assert.Empty(t, with, "all within 10 km of a World Port Index port")
 	t.Logf("%d berth pairs without ports, %d with", len(without), len(with))
 }
+
+func TestAidsToNavigationAreNotVessels(t *testing.T) {
+	// a buoy (AtoN MMSI 99MIDxxxx) 150 m from a drifting ship for 6 h: no encounter, the ship alone loiters
+	const aton = 994121234
+	buoy := legs(aton, 3*time.Minute, stay(0, 6*time.Hour, 36, 125))
+	ship := legs(mmsiKP, 3*time.Minute, stay(0, 6*time.Hour, 36, 125.0017))
+	evs := detect(t, DefaultConfig(), Env{}, merge(buoy, ship))
+	assert.Empty(t, ofType(evs, TypeEncounter, StatusClosed))
+	lo := ofType(evs, TypeLoitering, StatusClosed)
+	require.Len(t, lo, 1)
+	assert.Equal(t, []uint32{mmsiKP}, mmsis(lo[0]))
+}

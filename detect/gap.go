@@ -11,7 +11,7 @@ import "slices"
 // gapEnded judges the gap between a segment's last fix and the fix that ends
 // it; the event waits for its padding and for the vessels near its end.
 func (d *Detector) gapEnded(v *vessel, s *segment, last, next fix, distM float64) {
-	if !s.Covered {
+	if !s.Covered || v.NotVessel {
 		return
 	}
 	ev := d.gapEvent(v, s, last, next.T)
@@ -25,7 +25,7 @@ func (d *Detector) gapEnded(v *vessel, s *segment, last, next fix, distM float64
 // event without end fields, emitted at once.
 func (d *Detector) gapOpen(v *vessel, s *segment, t int64) {
 	l := *s.last()
-	if t-l.T < d.p.gapMin || !s.Covered {
+	if t-l.T < d.p.gapMin || !s.Covered || v.NotVessel {
 		return
 	}
 	ev := d.gapEvent(v, s, l, t)

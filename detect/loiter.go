@@ -18,6 +18,9 @@ const portRecheckM = 1000
 // loiterStep extends or closes the segment's loitering run at the current step.
 func (d *Detector) loiterStep(p *stepPoint, t int64) {
 	s := p.s
+	if p.v.NotVessel {
+		return
+	}
 	if p.sogKn < d.cfg.Loiter.MaxSpeedKn && !(d.cfg.Loiter.AwayFromPorts && d.nearPort(s, p.latDeg, p.lonDeg)) {
 		if s.Loiter == nil {
 			s.Loiter = &loiterRun{Start: t}

@@ -54,6 +54,7 @@ type vessel struct {
 	HasStatic  bool          // static data seen (final)
 	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
 	Observed   bool          // the identity checks have seen a position of it
+	NotVessel  bool          // an MMSI of a station, aid to navigation, aircraft or beacon (see notVessel)
 	Pending    []fix         // accepted, not yet final (at or after the watermark), sorted
 	Statics    []ais.Record  // static records not yet final, sorted by compareRecords, repeats dropped
 	LastFinal  int64         // time of the newest final fix, 0 before the first
@@ -85,6 +86,19 @@ type segment struct {
 type portCache struct {
 	LatDeg, LonDeg float64
 	Known, Near    bool
+}
+
+// notVessel reports whether an MMSI belongs to something other than a ship:
+// coast stations, group calls, aids to navigation, SAR aircraft, craft
+// associated with a parent ship, SART, MOB and EPIRB beacons. They count as
+// coverage for gaps but take no part in encounters, loitering or gaps
+// themselves. Invalid MMSIs stay in: ships that hide use them.
+func notVessel(mmsi uint32) bool {
+	switch ais.KindOf(mmsi) {
+	case ais.MMSIShip, ais.MMSIInvalid:
+		return false
+	}
+	return true
 }
 
 // segKey identifies a segment: MMSI and sub-track.
