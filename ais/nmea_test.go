@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,4 +323,25 @@ func TestFastMatchesGoAIS(t *testing.T) {
 	assert.Greater(t, checked[5], 4000)
 	assert.Greater(t, checked[18], 2000)
 	assert.Greater(t, checked[27], 10)
+}
+
+// TestParallelStops: a parallel reader given up before the end of its input
+// stops its goroutines, on Close or once it is garbage.
+func TestParallelStops(t *testing.T) {
+	input := strings.Repeat(pos1+"\n", 200000) // many chunks
+	before := runtime.NumGoroutine()
+	for _, closeIt := range []bool{true, false} {
+		r := NewNMEAReader(strings.NewReader(input), "big", Options{Workers: 3})
+		rec, err := r.Next()
+		require.NoError(t, err)
+		require.Equal(t, uint32(367309370), rec.MMSI)
+		if closeIt {
+			require.NoError(t, r.(io.Closer).Close())
+		}
+		r = nil
+	}
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		return runtime.NumGoroutine() <= before
+	}, 5*time.Second, 10*time.Millisecond)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
 
 // chunkBytes is the size of the input chunks decoded in parallel.
@@ -25,19 +27,29 @@ type job struct {
 // equal those of the one-worker reader. Multi-sentence messages that straddle a
 // chunk edge assemble because reassembly is in that ordered stage.
 type parallelReader struct {
-	st    *stream
+	st  *stream
+	p   *pipe
+	cur *job
+	pos int
+	err error
+}
+
+// pipe is what the reading and decoding goroutines share with the reader. They
+// hold no reference to the parallelReader, so a reader dropped before the end of
+// its input is collected and its cleanup stops them.
+type pipe struct {
 	order chan *job // chunks in input order
 	free  chan *job // finished jobs for reuse
 	stop  chan struct{}
-	cur   *job
-	pos   int
-	err   error
+	once  sync.Once
 }
+
+// close stops the goroutines.
+func (p *pipe) close() { p.once.Do(func() { close(p.stop) }) }
 
 func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 	w := opt.Workers
-	p := &parallelReader{
-		st:    newStream(name, opt),
+	p := &pipe{
 		order: make(chan *job, w),
 		free:  make(chan *job, 2*w+4), // every job that can be in flight
 		stop:  make(chan struct{}),
@@ -53,11 +65,13 @@ func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 		}()
 	}
 	go p.read(r, work)
-	return p
+	pr := &parallelReader{st: newStream(name, opt), p: p}
+	runtime.AddCleanup(pr, (*pipe).close, p)
+	return pr
 }
 
 // read cuts the input into chunks ending at a line end and hands them to the workers and to the ordered stage.
-func (p *parallelReader) read(r io.Reader, work chan<- *job) {
+func (p *pipe) read(r io.Reader, work chan<- *job) {
 	defer close(work)
 	defer close(p.order)
 	var carry []byte
@@ -75,33 +89,32 @@ func (p *parallelReader) read(r io.Reader, work chan<- *job) {
 		} else if err != io.EOF && err != io.ErrUnexpectedEOF {
 			j.err = err
 		}
-		switch {
-		case end == 0 && err == nil: // no line end in a whole chunk
-			if !skipping {
+		full := end == 0 && err == nil // a whole chunk without a line end: inside a line longer than a chunk
+		if full {
+			if !skipping { // report it once, then drop it up to its line end
 				j.tooLong = append(j.tooLong[:0], j.buf[:maxExampleText]...)
 				line++
 				j.firstLine = line
 			}
 			skipping, carry, j.buf = true, carry[:0], j.buf[:0]
-		case skipping:
-			i := bytes.IndexByte(j.buf[:end], '\n')
-			carry = append(carry[:0], j.buf[end:]...)
-			if i < 0 { // the over-long line runs to the end of input
-				j.buf = j.buf[:0]
-				break
-			}
-			j.buf = append(j.buf[:0], j.buf[i+1:end]...)
-			skipping = false
-			j.firstLine = line + 1
-			line += int64(bytes.Count(j.buf, []byte{'\n'}))
-		default:
+		} else {
 			carry = append(carry[:0], j.buf[end:]...)
 			j.buf = j.buf[:end]
-			j.firstLine = line + 1
-			line += int64(bytes.Count(j.buf, []byte{'\n'}))
-			if end > 0 && j.buf[end-1] != '\n' {
-				line++ // a last line without a line end
+		}
+		if skipping && !full {
+			i := bytes.IndexByte(j.buf, '\n')
+			skipping = i < 0
+			j.buf = append(j.buf[:0], j.buf[i+1:]...) // i == -1 at the end of input: the line's rest, dropped below
+			if skipping {
+				j.buf, carry = j.buf[:0], carry[:0]
 			}
+		}
+		if len(j.tooLong) == 0 {
+			j.firstLine = line + 1
+		}
+		line += int64(bytes.Count(j.buf, []byte{'\n'}))
+		if len(j.buf) > 0 && j.buf[len(j.buf)-1] != '\n' {
+			line++ // a last line without a line end
 		}
 		select {
 		case work <- j:
@@ -120,7 +133,7 @@ func (p *parallelReader) read(r io.Reader, work chan<- *job) {
 }
 
 // newJob returns a recycled job or a new one.
-func (p *parallelReader) newJob() *job {
+func (p *pipe) newJob() *job {
 	var j *job
 	select {
 	case j = <-p.free:
@@ -134,11 +147,11 @@ func (p *parallelReader) newJob() *job {
 
 // frame prepares every line of the chunk.
 func (j *job) frame(dec *payloadDecoder) {
-	if len(j.tooLong) > 0 {
-		j.items = append(j.items, item{kind: lineReject, reason: LineTooLong, lineNo: j.firstLine, line: j.tooLong})
-		return
-	}
 	b, lineNo := j.buf, j.firstLine
+	if len(j.tooLong) > 0 {
+		j.items = append(j.items, item{kind: lineReject, reason: LineTooLong, lineNo: lineNo, line: j.tooLong})
+		lineNo++
+	}
 	for len(b) > 0 {
 		var line []byte
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -167,7 +180,7 @@ func (p *parallelReader) Next() (Record, error) {
 				p.err = fmt.Errorf("%s: line %d: %w", p.st.name, p.cur.firstLine+int64(len(p.cur.items)), err)
 			}
 			select {
-			case p.free <- p.cur:
+			case p.p.free <- p.cur:
 			default:
 			}
 			p.cur = nil
@@ -175,7 +188,7 @@ func (p *parallelReader) Next() (Record, error) {
 		if p.err != nil {
 			return Record{}, p.err
 		}
-		j, ok := <-p.order
+		j, ok := <-p.p.order
 		if !ok {
 			p.st.finish()
 			p.err = io.EOF
@@ -188,10 +201,6 @@ func (p *parallelReader) Next() (Record, error) {
 
 // Close stops the reading and decoding goroutines when the caller gives up before the end of input.
 func (p *parallelReader) Close() error {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
+	p.p.close()
 	return nil
 }
