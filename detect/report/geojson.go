@@ -24,7 +24,8 @@ const (
 )
 
 // Features returns the GeoJSON features of one event: a Point at the meeting
-// place (for a gap, where the vessel went dark) carrying the whole event, and for
+// place (for a gap, where the vessel went dark; no geometry when the position is
+// unknown, lat = lon = 0) carrying the whole event, and for
 // encounters and loiters one LineString per vessel track (a MultiLineString when
 // it crosses the antimeridian). Coordinates are lon/lat rounded to 6 decimals.
 // The live daemon's HTTP API serves the same features.
@@ -44,7 +45,11 @@ func Features(e detect.Event) []*geojson.Feature {
 	base["marker-color"], base["marker-size"] = color, size
 	base["stroke"], base["stroke-width"] = color, width
 
-	point := geojson.NewFeature(orb.Point{round6(e.Lon), round6(e.Lat)})
+	var where orb.Geometry = orb.Point{round6(e.Lon), round6(e.Lat)}
+	if e.Lat == 0 && e.Lon == 0 {
+		where = nil // no known position (an identity anomaly before any fix): "geometry": null, not null island
+	}
+	point := geojson.NewFeature(where)
 	point.Properties = maps.Clone(base)
 	for _, c := range columns {
 		if _, ok := base[c.name]; ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stswatch/stswatch/detect"
 )
 
 func TestGeoJSONCollection(t *testing.T) {
@@ -81,6 +82,19 @@ func TestGeoJSONCollection(t *testing.T) {
 	assert.Equal(t, ColorIdentity, id.Properties["marker-color"])
 	assert.Equal(t, "imo-checksum", id.Properties["anomaly"])
 	assert.Equal(t, []any{}, id.Properties["reasons"])
+}
+
+func TestGeoJSONUnknownPosition(t *testing.T) {
+	e := testEvents()[3]
+	e.Lat, e.Lon = 0, 0
+	var buf bytes.Buffer
+	writeAll(t, NewGeoJSON(&buf), []detect.Event{e})
+	assert.Contains(t, buf.String(), `"geometry":null`)
+	fc, err := geojson.UnmarshalFeatureCollection(buf.Bytes())
+	require.NoError(t, err)
+	require.Len(t, fc.Features, 1)
+	assert.Nil(t, fc.Features[0].Geometry, "no point at 0,0 for an event without a position")
+	assert.Equal(t, "id1", fc.Features[0].Properties["event_id"])
 }
 
 func TestGeoJSONEmpty(t *testing.T) {
