@@ -2,8 +2,8 @@ package geo
 
 import "math"
 
-// EarthRadiusM is the IUGG mean Earth radius R1 = (2a+b)/3 of WGS 84 in metres,
-// the sphere that minimises the haversine error over the globe (at most ~0.5 %).
+// EarthRadiusM is the IUGG mean Earth radius R1 = (2a+b)/3 of WGS 84 in metres, the
+// usual sphere for haversine; against the ellipsoid its distances are off by at most ~0.5 %.
 const EarthRadiusM = 6371008.8
 
 // radPerDeg converts degrees to radians.
