@@ -267,6 +267,7 @@ func printable(s string) string {
 	}, s)
 }
 
+// sum adds up the counts of a map.
 func sum[K comparable](m map[K]int64) int64 {
 	var n int64
 	for _, v := range m {
