@@ -96,14 +96,14 @@ func runWatch(cmd *cobra.Command, f watchFlags) error {
 	if cfg.Detect, cfg.Env, err = f.env.load(); err != nil {
 		return err
 	}
-	d, err := live.New(cfg)
-	if err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", f.listen)
+	ln, err := net.Listen("tcp", f.listen) // before the state is touched: a busy port changes nothing
 	if err != nil {
 		return fmt.Errorf("--listen: %w", err)
+	}
+	d, err := live.New(cfg)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	srv := d.NewServer(f.listen)
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)

@@ -1,7 +1,9 @@
 package live
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -183,4 +185,33 @@ func TestOutboxBoundedAndRefused(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	require.Eventually(t, func() bool { return len(h.delivered()) == 1 }, 10*time.Second, time.Millisecond)
 	assert.Equal(t, []string{"c-ongoing"}, h.delivered(), "b refused (400) is not retried; a was dropped")
+}
+
+// FuzzOpenEventLog opens arbitrary bytes as an event log: an error or the
+// events of its whole lines, never a panic, and a partial last line cut off.
+func FuzzOpenEventLog(f *testing.F) {
+	ev, err := json.Marshal(testEvent("a", "ongoing", true))
+	require.NoError(f, err)
+	f.Add(append(ev, '\n'))
+	f.Add(append(append(ev, '\n'), ev[:20]...))
+	f.Add([]byte("\n\n{}\n"))
+	f.Add([]byte(`{"id":1}` + "\n"))
+	path := filepath.Join(f.TempDir(), "events.jsonl") // one file, rewritten per input
+	f.Fuzz(func(t *testing.T, data []byte) {
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		n := 0
+		l, err := OpenEventLog(path, func(detect.Event) { n++ })
+		if err != nil {
+			return
+		}
+		require.NoError(t, l.Close())
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			t.Fatalf("a partial last line was kept: %q", b)
+		}
+		if !bytes.HasPrefix(data, b) {
+			t.Fatalf("the log was changed, not cut: %q -> %q", data, b)
+		}
+	})
 }

@@ -133,6 +133,7 @@ func eventFilter(r *http.Request) (func(detect.Event) bool, error) {
 // line every 15 s to keep proxies from closing the connection.
 func (d *Daemon) handleStream(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // a stream outlives the server's ReadTimeout
 	events, stop := d.store.subscribe()
 	defer stop()
 	w.Header().Set("Content-Type", "text/event-stream")
