@@ -21,6 +21,30 @@ type Watchlist struct {
 	byMMSI  map[uint32]int32    // index of the first entry with that MMSI
 	byName  map[string]int32    // index of the first entry with that normalised name
 	imoMMSI map[uint32][]uint32 // every MMSI listed with an IMO, across rows
+
+	skipped  int      // malformed IMO or MMSI cells, left out of their rows
+	examples []string // the first few of them, "line N: imo column: ..."
+}
+
+// maxSkipExamples is how many skipped cells a Watchlist describes.
+const maxSkipExamples = 5
+
+// skip counts a malformed cell and keeps the first few descriptions.
+func (w *Watchlist) skip(what string) {
+	w.skipped++
+	if len(w.examples) < maxSkipExamples {
+		w.examples = append(w.examples, what)
+	}
+}
+
+// Skipped reports how many malformed IMO or MMSI cells were left out (the rest
+// of each row still counts) and describes the first few with their line, so a
+// caller can warn: real lists carry MMSIs in the IMO column and the like.
+func (w *Watchlist) Skipped() (n int, examples []string) {
+	if w == nil {
+		return 0, nil
+	}
+	return w.skipped, w.examples
 }
 
 // WatchEntry is one row of a watch list; zero fields were empty in the file.
@@ -46,7 +70,9 @@ var watchColumns = map[string][]string{
 // LoadWatchlist reads a watch list CSV whose imo, mmsi and/or name columns are
 // found by header name (case-insensitive, common variants such as "IMO number"
 // or "vessel_name"); optional flag and program/list columns are kept. The
-// separator (comma, semicolon or tab) is taken from the header line.
+// separator (comma, semicolon or tab) is taken from the header line. A file
+// without those columns or with broken CSV is an error; a malformed IMO or
+// MMSI cell is left out and counted (Skipped).
 func LoadWatchlist(path string) (*Watchlist, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -120,14 +146,14 @@ func readWatchlist(r io.Reader) (*Watchlist, error) {
 			return ""
 		}
 		e := WatchEntry{Name: normName(cell("name")), Label: cell("label"), Flag: flagCode(cell("flag")), Line: line}
-		if s := cell("imo"); s != "" {
+		if s := cell("imo"); !missing(s) {
 			if e.IMO, err = parseIMO(s); err != nil {
-				return nil, fmt.Errorf("line %d: imo column: %w", line, err)
+				w.skip(fmt.Sprintf("line %d: imo column: %v", line, err))
 			}
 		}
-		if s := cell("mmsi"); s != "" {
+		if s := cell("mmsi"); !missing(s) {
 			if e.MMSI, err = parseMMSI(s); err != nil {
-				return nil, fmt.Errorf("line %d: mmsi column: %w", line, err)
+				w.skip(fmt.Sprintf("line %d: mmsi column: %v", line, err))
 			}
 		}
 		if e.IMO == 0 && e.MMSI == 0 && e.Name == "" {
@@ -229,9 +255,19 @@ func (w *Watchlist) foreign(e WatchEntry, mmsi uint32, mmsiFlag string) bool {
 	return e.Flag != "" && mmsiFlag != e.Flag
 }
 
-// parseIMO accepts "9383663", "IMO 9383663" or "IMO9383663"; IMO numbers have 7 digits.
+// missing reports whether a cell means "no value": empty, 0 or a placeholder
+// such as "nan" (pandas), "N/A" or "-".
+func missing(s string) bool {
+	switch strings.ToLower(strings.TrimSuffix(s, ".0")) {
+	case "", "0", "nan", "na", "n/a", "none", "null", "-", "unknown":
+		return true
+	}
+	return false
+}
+
+// parseIMO accepts "9383663", "IMO 9383663", "IMO9383663" or "9383663.0"; IMO numbers have 7 digits.
 func parseIMO(s string) (uint32, error) {
-	t := strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(s), "IMO"))
+	t := strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(strings.TrimSuffix(s, ".0")), "IMO"))
 	t = strings.TrimPrefix(t, ":")
 	n, err := strconv.ParseUint(strings.TrimSpace(t), 10, 32)
 	if err != nil || n < 1000000 || n > 9999999 {
@@ -240,9 +276,9 @@ func parseIMO(s string) (uint32, error) {
 	return uint32(n), nil
 }
 
-// parseMMSI accepts a number of up to 9 digits.
+// parseMMSI accepts a number of up to 9 digits, also written "412000001.0".
 func parseMMSI(s string) (uint32, error) {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+	n, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(s), ".0"), 10, 32)
 	if err != nil || n == 0 || n > 999999999 {
 		return 0, fmt.Errorf("%q is not an MMSI (up to 9 digits)", s)
 	}

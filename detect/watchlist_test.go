@@ -18,8 +18,10 @@ func TestLoadWatchlistOFAC(t *testing.T) {
 	}
 	w, err := LoadWatchlist(ofacPath)
 	require.NoError(t, err)
-	// 851 vessel rows, each with at least a name (data README).
+	// 851 vessel rows, each with at least a name (data README), all cells well-formed.
 	assert.Equal(t, 851, w.Len())
+	n, _ := w.Skipped()
+	assert.Zero(t, n)
 
 	dprk, noFlag := 0, 0
 	for _, e := range w.entries {
@@ -51,6 +53,23 @@ func TestLoadWatchlistOFAC(t *testing.T) {
 
 	_, ok = w.ByIMO(9999999)
 	assert.False(t, ok)
+}
+
+func TestLoadWatchlistBunkerBarges(t *testing.T) {
+	const path = "../../shared/data/reference/med_bunker_barges_by_port.csv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("../shared/data absent: %v", err)
+	}
+	w, err := LoadWatchlist(path)
+	require.NoError(t, err)
+	// two rows carry 9-digit numbers in the imo column
+	n, examples := w.Skipped()
+	assert.Equal(t, 2, n)
+	assert.Contains(t, examples[0], `imo column: "544025572"`)
+	e, ok := w.ByMMSI(224220360)
+	require.True(t, ok)
+	assert.Equal(t, uint32(9398955), e.IMO)
+	assert.Equal(t, "SPABUNKER CINCUENTA", e.Name)
 }
 
 func TestLoadWatchlistVariantsFile(t *testing.T) {
@@ -85,6 +104,9 @@ func TestReadWatchlistVariants(t *testing.T) {
 		{"tab separated", "vessel_name\tmmsi_number\nOcean-Star\t412000001\n", 0, 412000001, "OCEAN STAR"},
 		{"quoted with commas", "name,imo,remarks\n\"OCEAN STAR\",9383663,\"a, b; c\"\n", 9383663, 0, "OCEAN STAR"},
 		{"mmsi only", "MMSI\n412000001\n", 0, 412000001, ""},
+		{"placeholders for no value", "imo,mmsi,name\nnan,0,OCEAN STAR\n", 0, 0, "OCEAN STAR"},
+		{"pandas floats", "imo,mmsi,name\n9383663.0,412000001.0,N/A\n", 9383663, 412000001, "N A"},
+		{"dash and N/A", "imo,mmsi\n-,412000001\n", 0, 412000001, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,9 +137,6 @@ func TestReadWatchlistErrors(t *testing.T) {
 	}{
 		{"empty", "", []string{"empty file", "imo, mmsi or name"}},
 		{"no identity column", "ent_num,owner\n1,x\n", []string{"line 1", "no imo, mmsi or name column", "ent_num"}},
-		{"bad imo", "imo,name\n9383663,A\n12345,B\n", []string{"line 3", "imo column", `"12345"`, "7-digit"}},
-		{"bad mmsi", "mmsi\n412000001\nabc\n", []string{"line 3", "mmsi column", `"abc"`}},
-		{"mmsi too long", "mmsi\n4120000011\n", []string{"line 2", "mmsi column"}},
 		{"broken quote", "name,imo\n\"A,9383663\nB\"x,1\n", []string{"line"}},
 	}
 	for _, tt := range tests {
@@ -129,6 +148,56 @@ func TestReadWatchlistErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestReadWatchlistSkipsBadCells(t *testing.T) {
+	tests := []struct {
+		name    string
+		csv     string
+		entries []WatchEntry
+		example string
+	}{
+		{
+			name:    "bad imo, the name still counts",
+			csv:     "imo,name\n9383663,A\n12345,B\n",
+			entries: []WatchEntry{{IMO: 9383663, Name: "A", Line: 2}, {Name: "B", Line: 3}},
+			example: `line 3: imo column: "12345" is not a 7-digit IMO number`,
+		},
+		{
+			name:    "bad mmsi, the row without identity is dropped",
+			csv:     "mmsi\n412000001\nabc\n",
+			entries: []WatchEntry{{MMSI: 412000001, Line: 2}},
+			example: `line 3: mmsi column: "abc" is not an MMSI (up to 9 digits)`,
+		},
+		{
+			name:    "an MMSI in the imo column",
+			csv:     "imo,mmsi\n544025572,341960000\n",
+			entries: []WatchEntry{{MMSI: 341960000, Line: 2}},
+			example: `line 2: imo column: "544025572" is not a 7-digit IMO number`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := readWatchlist(strings.NewReader(tt.csv))
+			require.NoError(t, err)
+			assert.Equal(t, tt.entries, w.entries)
+			n, examples := w.Skipped()
+			assert.Equal(t, 1, n)
+			assert.Equal(t, []string{tt.example}, examples)
+		})
+	}
+
+	var b strings.Builder
+	b.WriteString("imo\n")
+	for range 20 {
+		b.WriteString("x\n")
+	}
+	w, err := readWatchlist(strings.NewReader(b.String()))
+	require.NoError(t, err)
+	n, examples := w.Skipped()
+	assert.Equal(t, 20, n)
+	assert.Len(t, examples, maxSkipExamples)
+	assert.Equal(t, 0, w.Len())
 }
 
 func TestLoadWatchlistErrorNamesFile(t *testing.T) {
