@@ -100,10 +100,42 @@ func runDemo(cmd *cobra.Command, dir string) error {
 	fmt.Fprintf(stdout, "Scanned %d messages in %s. Planted: %d encounters (%d alerts), %d gaps, %d loiterers.\n",
 		st.Records.Load(), st.Elapsed.Round(time.Millisecond), truth.Expected.Encounters, truth.Expected.Alerts, truth.Expected.Gaps, truth.Expected.Loitering)
 	printEvents(stdout, found, demoRows)
+	hit, want, hitAlerts, wantAlerts := plantedFound(truth.Events, found)
+	fmt.Fprintf(stdout, "Planted encounters found: %d of %d, with an alert: %d of %d.\n", hit, want, hitAlerts, wantAlerts)
 	fmt.Fprintf(stdout, "\nWrote %s and %s (open the GeoJSON in geojson.io or QGIS: alerts are red).\n", p.jsonl, p.geojson)
 	fmt.Fprintf(stdout, "The scenario is %s (truth in %s); scan it yourself with\n  stswatch scan --watchlist %s --ports %s --geojson events.geojson %s\n",
 		p.scenario, p.truth, p.watchlist, p.ports, p.scenario)
 	return nil
+}
+
+// plantedFound counts the planted events that should be encounters and how
+// many of them a found encounter matches (the same two vessels, overlapping in
+// time), and likewise for those that should raise an alert.
+func plantedFound(planted []simulate.Planted, found []detect.Event) (hit, want, hitAlerts, wantAlerts int) {
+	for _, p := range planted {
+		if !p.ExpectEncounter {
+			continue
+		}
+		want++
+		if p.ExpectAlert {
+			wantAlerts++
+		}
+		for _, e := range found {
+			if e.Type != detect.TypeEncounter || len(e.Vessels) != 2 || len(p.MMSIs) != 2 ||
+				!e.Start.Before(p.End) || !p.Start.Before(e.End) {
+				continue
+			}
+			a, b := e.Vessels[0].MMSI, e.Vessels[1].MMSI
+			if (a == p.MMSIs[0] && b == p.MMSIs[1]) || (a == p.MMSIs[1] && b == p.MMSIs[0]) {
+				hit++
+				if p.ExpectAlert && e.Alert {
+					hitAlerts++
+				}
+				break
+			}
+		}
+	}
+	return hit, want, hitAlerts, wantAlerts
 }
 
 // writeFile creates path, lets write fill it through a buffer, and closes it.
