@@ -77,6 +77,7 @@ type stream struct {
 	asm     assembler
 	dec     *payloadDecoder // for reassembled messages
 	passed  [64]int64
+	one     *Record  // a record ready for Next, decoded in place in its item (the common case: no copy)
 	out     []Record // records ready for Next
 	head    int
 }
@@ -148,11 +149,16 @@ func (st *stream) resolve(it *item) {
 		t, hasTime = st.input.last, st.input.hasLast
 	}
 	switch {
-	case s.fragCount == 1 && it.n >= 0:
-		if it.n == 0 {
-			st.passed[it.typ&63]++
+	case s.fragCount == 1 && it.n == 1:
+		r := &it.rec[0]
+		r.Source = src
+		if hasTime {
+			r.Time = t
+			r.Has |= HasTime
 		}
-		st.emit(it.rec[:it.n], src, t, hasTime)
+		st.one = r
+	case s.fragCount == 1 && it.n == 0:
+		st.passed[it.typ&63]++
 	case s.fragCount == 1:
 		st.decode(s.payload, s.fill, it.lineNo, it.line, src, t, hasTime)
 	default:
@@ -190,6 +196,11 @@ func (st *stream) emit(recs []Record, src string, t time.Time, hasTime bool) {
 
 // pop returns the next queued record.
 func (st *stream) pop() (Record, bool) {
+	if st.one != nil {
+		r := st.one
+		st.one = nil
+		return *r, true
+	}
 	if st.head == len(st.out) {
 		st.out, st.head = st.out[:0], 0
 		return Record{}, false

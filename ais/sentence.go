@@ -242,19 +242,20 @@ func xorBytes(b []byte) byte {
 
 // parseHex2 reads two hexadecimal digits.
 func parseHex2(b []byte) (byte, bool) {
-	hi, ok1 := hexDigit(b[0])
-	lo, ok2 := hexDigit(b[1])
-	return hi<<4 | lo, ok1 && ok2
+	hi, lo := hexValue[b[0]], hexValue[b[1]]
+	return hi<<4 | lo&0x0F, (hi|lo)&0xF0 == 0
 }
 
-func hexDigit(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
+// hexValue maps a hexadecimal digit to its value, other bytes to 0xFF.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
 	}
-	return 0, false
-}
+	for i, c := range "0123456789ABCDEF" {
+		t[c] = byte(i)
+	}
+	for i, c := range "abcdef" {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
