@@ -36,7 +36,6 @@ func TestDedupWindow(t *testing.T) {
 	a := []byte(`\s:rx1,c:1*00\!AIVDM,1,1,,A,AAA,0*11` + "\n")
 	aOther := []byte(`\s:rx2,c:2*00\!AIVDM,1,1,,A,AAA,0*11` + "\n")
 	b := []byte("!AIVDM,1,1,,A,BBB,0*22\n")
-	frag := []byte("!AIVDM,2,1,3,A,CCC,0*33\n")
 	steps := []struct {
 		line  []byte
 		feed  string
@@ -48,15 +47,13 @@ func TestDedupWindow(t *testing.T) {
 		{aOther, "f2", 500 * time.Millisecond, true, "same sentence from another feed"},
 		{a, "f1", 600 * time.Millisecond, false, "a repeat on the same feed passes"},
 		{b, "f1", time.Second, false, "another sentence"},
-		{frag, "f1", time.Second, false, "fragment"},
-		{frag, "f2", time.Second, false, "fragments are never dropped"},
 		{a, "f3", 2500 * time.Millisecond, true, "still within the previous window"},
 		{b, "f2", 7 * time.Second, false, "two windows later, forgotten"},
 		{a, "f2", 7 * time.Second, false, "forgotten too"},
 	}
 	d := NewDedup(2 * time.Second)
 	for _, s := range steps {
-		assert.Equal(t, s.dup, d.Seen(s.line, t0.Add(s.at), s.feed), s.about)
+		assert.Equal(t, s.dup, d.Seen(Sentence(s.line), t0.Add(s.at), s.feed), s.about)
 	}
 }
 
@@ -74,6 +71,26 @@ func TestDedupAcrossFeeds(t *testing.T) {
 	assert.Equal(t, "!AIVDM,1,1,,A,X3,0*00\n", string(b2))
 	assert.Equal(t, int64(1), r2.Duplicates())
 	assert.Equal(t, int64(2), r2.Lines(), "a dropped line counts as consumed, so a replay skips it")
+}
+
+func TestDedupMultipart(t *testing.T) {
+	d := NewDedup(time.Minute)
+	in1 := "!AIVDM,2,1,7,A,P1,0*00\n!AIVDM,2,2,7,A,P2,0*00\n"
+	in2 := "\\s:b*00\\!AIVDM,2,1,4,B,Q1,0*00\n" + // another group: kept whole
+		"\\s:b*00\\!AIVDM,2,1,7,A,P1,0*00\n" + // feed one's group again: dropped whole
+		"!AIVDM,1,1,,A,S,0*00\n" + // interleaved
+		"\\s:b*00\\!AIVDM,2,2,7,A,P2,0*00\n" +
+		"\\s:b*00\\!AIVDM,2,2,4,B,Q2,0*00\n"
+	r1 := Open(t.Context(), Source{Name: "one", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in1), Dedup: d})
+	b1, err := io.ReadAll(r1)
+	require.NoError(t, err)
+	assert.Equal(t, in1, string(b1))
+	r2 := Open(t.Context(), Source{Name: "two", Scheme: "stdin"}, Options{Stdin: strings.NewReader(in2), Dedup: d})
+	b2, err := io.ReadAll(r2)
+	require.NoError(t, err)
+	assert.Equal(t, "\\s:b*00\\!AIVDM,2,1,4,B,Q1,0*00\n!AIVDM,1,1,,A,S,0*00\n\\s:b*00\\!AIVDM,2,2,4,B,Q2,0*00\n", string(b2))
+	assert.Equal(t, int64(2), r2.Duplicates())
+	assert.Equal(t, int64(5), r2.Lines())
 }
 
 func FuzzSentence(f *testing.F) {

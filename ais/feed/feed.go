@@ -120,7 +120,8 @@ type Reader struct {
 	up         atomic.Bool
 
 	groups    fragments
-	skip      int64 // lines still to skip on this connection (replay)
+	dropping  []uint32 // multipart groups whose first fragment was a duplicate
+	skip      int64    // lines still to skip on this connection (replay)
 	backoff   Backoff
 	stop      func() bool
 	connected bool       // a connection was made before: the next one is a reconnect
@@ -193,7 +194,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 			r.skip--
 			continue
 		}
-		if r.opt.Dedup != nil && r.opt.Dedup.Seen(line, r.opt.Clock(), r.src.Name) {
+		if r.opt.Dedup != nil && r.duplicate(line) {
 			r.dups.Add(1)
 			r.lines.Add(1) // consumed all the same: a replay skips it
 			continue
@@ -215,6 +216,38 @@ func (r *Reader) Read(p []byte) (int, error) {
 // the batch on once Buffered is false, without delaying a quiet feed.
 func (r *Reader) Buffered() bool {
 	return len(r.pending) > 0 || (r.next != nil && r.ready())
+}
+
+// duplicate reports whether line repeats what another feed delivered within
+// the dedup window. A multipart message goes or stays whole: its first
+// fragment is judged (it holds the MMSI and most of the message) and the
+// rest of a dropped group is dropped with it.
+func (r *Reader) duplicate(line []byte) bool {
+	if s := Sentence(line); s != nil {
+		return r.opt.Dedup.Seen(s, r.opt.Clock(), r.src.Name)
+	}
+	frag, ok := parseFragment(line)
+	if !ok {
+		return false
+	}
+	i := slices.Index(r.dropping, frag.key)
+	if frag.num == '1' {
+		dup := r.opt.Dedup.Seen(frag.sentence, r.opt.Clock(), r.src.Name)
+		switch {
+		case dup && i < 0:
+			r.dropping = append(r.dropping, frag.key)
+		case !dup && i >= 0:
+			r.dropping = slices.Delete(r.dropping, i, i+1)
+		}
+		return dup
+	}
+	if i < 0 {
+		return false
+	}
+	if frag.num == frag.count {
+		r.dropping = slices.Delete(r.dropping, i, i+1)
+	}
+	return true
 }
 
 // Close releases the connection; Read then returns io.EOF.
@@ -486,46 +519,21 @@ const maxFragmentSpan = 64
 // track notes line number n: a first fragment opens a group, a last one closes it.
 func (f *fragments) track(line []byte, n int64) {
 	f.open = slices.DeleteFunc(f.open, func(g fragment) bool { return n-g.first >= maxFragmentSpan })
-	// !AIVDM,<count>,<number>,<seq id>,<channel>,...
-	if Sentence(line) != nil {
-		return // a whole message
-	}
-	start := bytes.IndexByte(line, '!')
-	if start < 0 {
+	frag, ok := parseFragment(line)
+	if !ok {
 		return
 	}
-	fields := line[start:]
-	var fld [5][]byte
-	for i := range fld {
-		c := bytes.IndexByte(fields, ',')
-		if c < 0 {
-			return
-		}
-		fld[i], fields = fields[:c], fields[c+1:]
-	}
-	if len(fld[1]) != 1 || len(fld[2]) != 1 || len(fld[3]) > 1 || len(fld[4]) > 1 {
-		return
-	}
-	count, num := fld[1][0], fld[2][0]
-	key := uint32(count)<<16 | uint32(byteOr0(fld[3]))<<8 | uint32(byteOr0(fld[4]))
-	i := slices.IndexFunc(f.open, func(g fragment) bool { return g.key == key })
+	i := slices.IndexFunc(f.open, func(g fragment) bool { return g.key == frag.key })
 	switch {
-	case num == '1':
+	case frag.num == '1':
 		if i >= 0 {
 			f.open[i].first = n
 		} else {
-			f.open = append(f.open, fragment{key: key, first: n})
+			f.open = append(f.open, fragment{key: frag.key, first: n})
 		}
-	case num == count && i >= 0:
+	case frag.num == frag.count && i >= 0:
 		f.open = slices.Delete(f.open, i, i+1)
 	}
-}
-
-func byteOr0(b []byte) byte {
-	if len(b) == 0 {
-		return 0
-	}
-	return b[0]
 }
 
 // safe is lines, or the line before the oldest open group.

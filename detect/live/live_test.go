@@ -171,3 +171,22 @@ func TestReloadKeepsState(t *testing.T) {
 	got := livetest.WaitLog(t, path, len(want))
 	livetest.SameEvents(t, want, got)
 }
+
+func TestTwoFeedsDeduplicated(t *testing.T) {
+	data, want := livetest.Scenario()
+	var srcs []feed.Source
+	for range 2 {
+		srv := &livetest.FeedServer{Data: data}
+		srv.Start(t)
+		src, err := feed.Parse(srv.URL())
+		require.NoError(t, err)
+		srcs = append(srcs, src)
+	}
+	h := startDaemon(t, Config{Feeds: srcs})
+	got := livetest.WaitLog(t, filepath.Join(h.dir, "events.jsonl"), len(want))
+	require.Eventually(t, func() bool { return h.d.Consumed() == 2*int64(bytes.Count(data, []byte("\n"))) }, 10*time.Second, time.Millisecond)
+	require.NoError(t, h.shutdown(t))
+	dups := h.d.feeds[0].Duplicates() + h.d.feeds[1].Duplicates()
+	assert.Positive(t, dups, "sentences delivered by both feeds were dropped")
+	assert.Equal(t, livetest.Keys(t, want), livetest.Keys(t, got), "the same events as one feed")
+}
