@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -49,22 +51,25 @@ func (w *Watchlist) Skipped() (n int, examples []string) {
 
 // WatchEntry is one row of a watch list; zero fields were empty in the file.
 type WatchEntry struct {
-	IMO   uint32
-	MMSI  uint32
-	Name  string // normalised (normName)
-	Flag  string // ISO 3166 alpha-2 of the listed flag, "" when absent or unknown
-	Label string // the program / list column, e.g. "DPRK3"
-	Line  int    // line in the file, for messages
+	IMO     uint32
+	MMSI    uint32
+	Name    string   // normalised (normName)
+	Flag    string   // ISO 3166 alpha-2 of the listed flag, "" when absent or unknown
+	Label   string   // the program / list column, e.g. "DPRK3"
+	Aliases []string // other names (normalised) from an aliases column or OFAC "a.k.a."/"f.k.a." remarks
+	Line    int      // line in the file, for messages
 }
 
 // watchColumns are the header names (normalised by headerKey) accepted for
 // each field of a watch list.
 var watchColumns = map[string][]string{
-	"imo":   {"imo", "imonumber", "imono", "imonum", "lrimo", "lrimoshipno", "imolr"},
-	"mmsi":  {"mmsi", "mmsinumber", "mmsino"},
-	"name":  {"name", "vesselname", "shipname", "vessel", "ship"},
-	"flag":  {"flag", "flagstate", "flagcountry", "vesselflag"},
-	"label": {"program", "programs", "programme", "list", "sanctionslist", "label"},
+	"imo":     {"imo", "imonumber", "imono", "imonum", "lrimo", "lrimoshipno", "imolr"},
+	"mmsi":    {"mmsi", "mmsinumber", "mmsino"},
+	"name":    {"name", "vesselname", "shipname", "vessel", "ship"},
+	"flag":    {"flag", "flagstate", "flagcountry", "vesselflag"},
+	"label":   {"program", "programs", "programme", "list", "sanctionslist", "label"},
+	"aliases": {"aliases", "alias", "aka", "formernames", "othernames"}, // separated by ';' or '|'
+	"remarks": {"remarks", "remark", "notes"},                           // free text quoting names after a.k.a. / f.k.a. (OFAC)
 }
 
 // LoadWatchlist reads a watch list CSV whose imo, mmsi and/or name columns are
@@ -146,6 +151,7 @@ func readWatchlist(r io.Reader) (*Watchlist, error) {
 			return ""
 		}
 		e := WatchEntry{Name: normName(cell("name")), Label: cell("label"), Flag: flagCode(cell("flag")), Line: line}
+		e.Aliases = aliases(cell("aliases"), cell("remarks"))
 		if s := cell("imo"); !missing(s) {
 			if e.IMO, err = parseIMO(s); err != nil {
 				w.skip(fmt.Sprintf("line %d: imo column: %v", line, err))
@@ -160,6 +166,12 @@ func readWatchlist(r io.Reader) (*Watchlist, error) {
 			continue // a row without any identity (blank or a note) matches nothing
 		}
 		w.add(e)
+	}
+	// aliases after every primary name, so a vessel's own name wins over another's former name
+	for i, e := range w.entries {
+		for _, a := range e.Aliases {
+			w.addName(a, int32(i))
+		}
 	}
 	return w, nil
 }
@@ -181,11 +193,30 @@ func (w *Watchlist) add(e WatchEntry) {
 			w.byMMSI[e.MMSI] = i
 		}
 	}
-	if e.Name != "" {
-		if _, ok := w.byName[e.Name]; !ok {
-			w.byName[e.Name] = i
-		}
+	w.addName(e.Name, i)
+}
+
+// addName indexes a name for entry i unless an earlier entry has it.
+func (w *Watchlist) addName(name string, i int32) {
+	if _, ok := w.byName[name]; !ok && name != "" {
+		w.byName[name] = i
 	}
+}
+
+// akaRe finds names quoted after "a.k.a." or "f.k.a." in OFAC remarks.
+var akaRe = regexp.MustCompile(`[afAF]\.[kK]\.[aA]\.\s*'([^']+)'`)
+
+// aliases returns the normalised other names of a row: an aliases cell split
+// at ';' or '|', and the names a remarks cell quotes after a.k.a. or f.k.a.
+func aliases(list, remarks string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(list, func(r rune) bool { return r == ';' || r == '|' }) {
+		out = append(out, normName(part))
+	}
+	for _, sub := range akaRe.FindAllStringSubmatch(remarks, -1) {
+		out = append(out, normName(sub[1]))
+	}
+	return slices.DeleteFunc(out, func(n string) bool { return n == "" })
 }
 
 // Len is the number of entries.

@@ -53,6 +53,12 @@ func TestLoadWatchlistOFAC(t *testing.T) {
 
 	_, ok = w.ByIMO(9999999)
 	assert.False(t, ok)
+
+	// EBANO, IMO 7406784: remarks "f.k.a. 'ANA I'; f.k.a. 'SAND SWAN'".
+	e, ok = w.ByName("Sand Swan")
+	require.True(t, ok)
+	assert.Equal(t, uint32(7406784), e.IMO)
+	assert.Equal(t, []string{"ANA I", "SAND SWAN"}, e.Aliases)
 }
 
 func TestLoadWatchlistBunkerBarges(t *testing.T) {
@@ -107,6 +113,7 @@ func TestReadWatchlistVariants(t *testing.T) {
 		{"placeholders for no value", "imo,mmsi,name\nnan,0,OCEAN STAR\n", 0, 0, "OCEAN STAR"},
 		{"pandas floats", "imo,mmsi,name\n9383663.0,412000001.0,N/A\n", 9383663, 412000001, "N A"},
 		{"dash and N/A", "imo,mmsi\n-,412000001\n", 0, 412000001, ""},
+		{"aliases column", "name,aliases\nOcean Star,SEA STAR; Blue Star|\n", 0, 0, "OCEAN STAR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +134,25 @@ func TestReadWatchlistVariants(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestWatchlistAliases(t *testing.T) {
+	w, err := readWatchlist(strings.NewReader("name,imo,aliases,remarks\n" +
+		"OCEAN STAR,9383663,SEA STAR; Blue-Star|,\"IMO 9383663; a.k.a. 'STAR 1'; f.k.a. 'OLD STAR'; Linked To: X.\"\n" +
+		"SEA STAR,9187629,,\n"))
+	require.NoError(t, err)
+	require.Equal(t, 2, w.Len())
+	assert.Equal(t, []string{"SEA STAR", "BLUE STAR", "STAR 1", "OLD STAR"}, w.entries[0].Aliases)
+	for _, name := range []string{"ocean star", "Blue Star", "star 1", "OLD-STAR"} {
+		e, ok := w.ByName(name)
+		require.True(t, ok, name)
+		assert.Equal(t, uint32(9383663), e.IMO, name)
+	}
+	e, ok := w.ByName("sea star")
+	require.True(t, ok)
+	assert.Equal(t, uint32(9187629), e.IMO, "a vessel's own name wins over another's alias")
+	_, ok = w.ByName("LINKED TO X")
+	assert.False(t, ok, "remarks text other than quoted names is no alias")
 }
 
 func TestReadWatchlistErrors(t *testing.T) {
