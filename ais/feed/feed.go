@@ -114,7 +114,7 @@ type Reader struct {
 	lineBuf  []byte
 
 	arrival    atomic.Int64 // unix nanoseconds of the line last returned
-	lines      atomic.Int64 // lines returned, including Offset
+	lines      atomic.Int64 // lines consumed, including Offset
 	dups       atomic.Int64
 	reconnects atomic.Int64
 	up         atomic.Bool
@@ -194,14 +194,15 @@ func (r *Reader) Read(p []byte) (int, error) {
 			r.skip--
 			continue
 		}
-		if r.opt.Dedup != nil && r.duplicate(line) {
+		now := r.opt.Clock()
+		if r.opt.Dedup != nil && r.duplicate(line, now) {
 			r.dups.Add(1)
 			r.lines.Add(1) // consumed all the same: a replay skips it
 			continue
 		}
 		r.groups.track(line, r.lines.Load()+1)
 		r.pending = line
-		r.arrival.Store(r.opt.Clock().UnixNano())
+		r.arrival.Store(now.UnixNano())
 	}
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]
@@ -222,9 +223,9 @@ func (r *Reader) Buffered() bool {
 // the dedup window. A multipart message goes or stays whole: its first
 // fragment is judged (it holds the MMSI and most of the message) and the
 // rest of a dropped group is dropped with it.
-func (r *Reader) duplicate(line []byte) bool {
+func (r *Reader) duplicate(line []byte, now time.Time) bool {
 	if s := Sentence(line); s != nil {
-		return r.opt.Dedup.Seen(s, r.opt.Clock(), r.src.Name)
+		return r.opt.Dedup.Seen(s, now, r.src.Name)
 	}
 	frag, ok := parseFragment(line)
 	if !ok {
@@ -232,7 +233,7 @@ func (r *Reader) duplicate(line []byte) bool {
 	}
 	i := slices.Index(r.dropping, frag.key)
 	if frag.num == '1' {
-		dup := r.opt.Dedup.Seen(frag.sentence, r.opt.Clock(), r.src.Name)
+		dup := r.opt.Dedup.Seen(frag.sentence, now, r.src.Name)
 		switch {
 		case dup && i < 0:
 			r.dropping = append(r.dropping, frag.key)
