@@ -37,64 +37,72 @@ func archOpenAll(t testing.TB, name string, opt Options) []Record {
 	return archReadAll(t, rc)
 }
 
-func TestCSVMarineCadastre(t *testing.T) {
-	rej := &Rejects{}
-	recs := archOpenAll(t, "testdata/marinecadastre.csv", Options{Rejects: rej})
-	const src = "marinecadastre.csv"
-	want := []Record{
-		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:00:05Z"),
-			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
-			Pos: Position{LatDeg: 29.1, LonDeg: -90.2, SOGKn: 10.2, COGDeg: 45.3, HeadingDeg: 44, NavStatus: 0}},
-		{Kind: KindStatic, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:00:05Z"),
-			Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught,
-			Static: Static{IMO: 9383663, Name: "OCEAN SPIRIT", Callsign: "WDC1234", ShipType: 70, ToBowM: 180, ToPortM: 32, DraughtM: 9.5}},
-		{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: src, Time: utc("2017-01-01T00:01:05Z"),
-			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
-			Pos: Position{LatDeg: 29.105, LonDeg: -90.195, SOGKn: 10.1, COGDeg: 45}},
-		// 91/181, 102.3, 360 and 511 are "not available": bits clear, values zero.
-		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:00:07Z"), Has: HasTime},
-		{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:02:07Z"),
-			Has: HasTime | HasLatLon | HasSOG | HasNavStatus,
-			Pos: Position{LatDeg: 29.2, LonDeg: -90.1, SOGKn: 0, NavStatus: 5}},
-		{Kind: KindStatic, MMSI: 538004030, Class: ClassB, Source: src, Time: utc("2017-01-01T00:02:07Z"),
-			Has:    HasTime | HasName | HasCallsign | HasShipType,
-			Static: Static{Name: `BARGE, "NO. 7"`, Callsign: "V7AB3", ShipType: 52}},
+// TestCSVArchives reads the hand-made MarineCadastre-style file (BOM, CRLF,
+// quotes, empty cells, "not available" values, TranscieverClass, bad rows) and
+// DMA-style file (day-first times, text ship types and statuses, "Unknown").
+func TestCSVArchives(t *testing.T) {
+	const mc, dma = "marinecadastre.csv", "dma.csv"
+	tests := []struct {
+		file    string
+		want    []Record
+		rejects []string // file:line: text of each rejected row
+	}{
+		{mc, []Record{
+			{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: mc, Time: utc("2017-01-01T00:00:05Z"),
+				Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
+				Pos: Position{LatDeg: 29.1, LonDeg: -90.2, SOGKn: 10.2, COGDeg: 45.3, HeadingDeg: 44, NavStatus: 0}},
+			{Kind: KindStatic, MMSI: 367123450, Class: ClassA, Source: mc, Time: utc("2017-01-01T00:00:05Z"),
+				Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught,
+				Static: Static{IMO: 9383663, Name: "OCEAN SPIRIT", Callsign: "WDC1234", ShipType: 70, ToBowM: 180, ToPortM: 32, DraughtM: 9.5}},
+			{Kind: KindPosition, MMSI: 367123450, Class: ClassA, Source: mc, Time: utc("2017-01-01T00:01:05Z"),
+				Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
+				Pos: Position{LatDeg: 29.105, LonDeg: -90.195, SOGKn: 10.1, COGDeg: 45}},
+			// 91/181, 102.3, 360 and 511 are "not available": bits clear, values zero.
+			{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: mc, Time: utc("2017-01-01T00:00:07Z"), Has: HasTime},
+			{Kind: KindPosition, MMSI: 538004030, Class: ClassB, Source: mc, Time: utc("2017-01-01T00:02:07Z"),
+				Has: HasTime | HasLatLon | HasSOG | HasNavStatus,
+				Pos: Position{LatDeg: 29.2, LonDeg: -90.1, SOGKn: 0, NavStatus: 5}},
+			{Kind: KindStatic, MMSI: 538004030, Class: ClassB, Source: mc, Time: utc("2017-01-01T00:02:07Z"),
+				Has:    HasTime | HasName | HasCallsign | HasShipType,
+				Static: Static{Name: `BARGE, "NO. 7"`, Callsign: "V7AB3", ShipType: 52}},
+		}, []string{
+			`testdata/marinecadastre.csv:6: time: "not-a-time" does not fit layout "2006-01-02T15:04:05": 367123450,not-a-time,29.1,`,
+			`testdata/marinecadastre.csv:7: lat/lon: "abc" is not a number: 367123450,2017-01-01T00:03:05,abc,`,
+			`testdata/marinecadastre.csv:8: mmsi: empty: ,2017-01-01T00:03:05,29.1,`,
+		}},
+		{dma, []Record{
+			{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: dma, Time: utc("2024-03-01T00:00:00Z"),
+				Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
+				Pos: Position{LatDeg: 55.6761, LonDeg: 12.5683, SOGKn: 12.3, COGDeg: 181.2, HeadingDeg: 180, NavStatus: 0}},
+			{Kind: KindStatic, MMSI: 219000001, Class: ClassA, Source: dma, Time: utc("2024-03-01T00:00:00Z"),
+				Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught | HasDestination,
+				Static: Static{IMO: 9074729, Name: "DANA SEA", Callsign: "OXYZ2", ShipType: 70, ToBowM: 180, ToPortM: 28, DraughtM: 8.1, Destination: "AARHUS"}},
+			{Kind: KindPosition, MMSI: 219000002, Class: ClassB, Source: dma, Time: utc("2024-03-01T00:00:01Z"),
+				Has: HasTime | HasLatLon | HasSOG, Pos: Position{LatDeg: 55.5, LonDeg: 12}},
+			// dd/mm/yyyy: the 13th of March, not a 13th month; same static as before: no Static record.
+			{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: dma, Time: utc("2024-03-13T23:59:59Z"),
+				Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
+				Pos: Position{LatDeg: 55.677, LonDeg: 12.569, SOGKn: 0.1, COGDeg: 90, NavStatus: 1}},
+			{Kind: KindPosition, MMSI: 2190064, Source: dma, Time: utc("2024-03-01T00:00:02Z"),
+				Has: HasTime | HasLatLon, Pos: Position{LatDeg: 55.7, LonDeg: 12.6}},
+		}, nil},
 	}
-	assert.Equal(t, want, recs)
-	assert.Equal(t, map[Reason]int64{BadField: 3}, rej.Counts())
-	var lines []int64
-	for _, ex := range rej.Examples() {
-		assert.Equal(t, "testdata/marinecadastre.csv", ex.File)
-		lines = append(lines, ex.Line)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			rej := &Rejects{}
+			assert.Equal(t, tt.want, archOpenAll(t, "testdata/"+tt.file, Options{Rejects: rej}))
+			var got []string
+			for _, ex := range rej.Examples() {
+				require.Equal(t, BadField, ex.Reason)
+				got = append(got, fmt.Sprintf("%s:%d: %s", ex.File, ex.Line, ex.Text))
+			}
+			require.Len(t, got, len(tt.rejects))
+			for i := range got {
+				assert.True(t, strings.HasPrefix(got[i], tt.rejects[i]), "got %q, want prefix %q", got[i], tt.rejects[i])
+			}
+			assert.Equal(t, int64(len(tt.rejects)), rej.Counts()[BadField])
+		})
 	}
-	assert.Equal(t, []int64{6, 7, 8}, lines)
-	assert.Contains(t, rej.Examples()[0].Text, `time: "not-a-time" does not fit layout "2006-01-02T15:04:05"`)
-	assert.Contains(t, rej.Examples()[1].Text, `lat/lon: "abc" is not a number`)
-	assert.Contains(t, rej.Examples()[2].Text, "mmsi: empty")
-}
-
-func TestCSVDanishMaritimeAuthority(t *testing.T) {
-	rej := &Rejects{}
-	recs := archOpenAll(t, "testdata/dma.csv", Options{Rejects: rej})
-	const src = "dma.csv"
-	want := []Record{
-		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-01T00:00:00Z"),
-			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasHeading | HasNavStatus,
-			Pos: Position{LatDeg: 55.6761, LonDeg: 12.5683, SOGKn: 12.3, COGDeg: 181.2, HeadingDeg: 180, NavStatus: 0}},
-		{Kind: KindStatic, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-01T00:00:00Z"),
-			Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught | HasDestination,
-			Static: Static{IMO: 9074729, Name: "DANA SEA", Callsign: "OXYZ2", ShipType: 70, ToBowM: 180, ToPortM: 28, DraughtM: 8.1, Destination: "AARHUS"}},
-		{Kind: KindPosition, MMSI: 219000002, Class: ClassB, Source: src, Time: utc("2024-03-01T00:00:01Z"),
-			Has: HasTime | HasLatLon | HasSOG, Pos: Position{LatDeg: 55.5, LonDeg: 12}},
-		// dd/mm/yyyy: the 13th of March, not a 13th month; same static as before: no Static record.
-		{Kind: KindPosition, MMSI: 219000001, Class: ClassA, Source: src, Time: utc("2024-03-13T23:59:59Z"),
-			Has: HasTime | HasLatLon | HasSOG | HasCOG | HasNavStatus,
-			Pos: Position{LatDeg: 55.677, LonDeg: 12.569, SOGKn: 0.1, COGDeg: 90, NavStatus: 1}},
-		{Kind: KindPosition, MMSI: 2190064, Source: src, Time: utc("2024-03-01T00:00:02Z"),
-			Has: HasTime | HasLatLon, Pos: Position{LatDeg: 55.7, LonDeg: 12.6}},
-	}
-	assert.Equal(t, want, recs)
-	assert.Empty(t, rej.Counts())
 }
 
 func TestCSVColumnsAndLayouts(t *testing.T) {
