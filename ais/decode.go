@@ -94,7 +94,7 @@ func fromPacket(p goais.Packet, dst []Record) int {
 		dst[0] = r
 		s := base
 		s.Kind, s.Class = KindStatic, ClassB
-		setName(&s, cleanText(m.Name))
+		setName(&s, m.Name)
 		setShipType(&s, m.Type)
 		setDims(&s, m.Dimension.A, m.Dimension.B, uint16(m.Dimension.C), uint16(m.Dimension.D))
 		dst[1] = s
@@ -113,13 +113,13 @@ func fromPacket(p goais.Packet, dst []Record) int {
 	case goais.ShipStaticData:
 		s := base
 		s.Kind, s.Class = KindStatic, ClassA
-		setIMO(&s, m.ImoNumber)
-		setCallsign(&s, cleanText(m.CallSign))
-		setName(&s, cleanText(m.Name))
+		setStatic(&s, &s.Static.IMO, HasIMO, m.ImoNumber)
+		setCallsign(&s, m.CallSign)
+		setName(&s, m.Name)
 		setShipType(&s, m.Type)
 		setDims(&s, m.Dimension.A, m.Dimension.B, uint16(m.Dimension.C), uint16(m.Dimension.D))
-		setDraught(&s, float64(m.MaximumStaticDraught))
-		setDestination(&s, cleanText(m.Destination))
+		setStatic(&s, &s.Static.DraughtM, HasDraught, float32(m.MaximumStaticDraught))
+		setStatic(&s, &s.Static.Destination, HasDestination, cleanText(m.Destination))
 		dst[0] = s
 		return 1
 	case goais.StaticDataReport:
@@ -127,11 +127,11 @@ func fromPacket(p goais.Packet, dst []Record) int {
 		s.Kind, s.Class = KindStatic, ClassB
 		if !m.PartNumber {
 			s.Static.Part = 'A'
-			setName(&s, cleanText(m.ReportA.Name))
+			setName(&s, m.ReportA.Name)
 		} else {
 			s.Static.Part = 'B'
 			setShipType(&s, m.ReportB.ShipType)
-			setCallsign(&s, cleanText(m.ReportB.CallSign))
+			setCallsign(&s, m.ReportB.CallSign)
 			setDims(&s, m.ReportB.Dimension.A, m.ReportB.Dimension.B, uint16(m.ReportB.Dimension.C), uint16(m.ReportB.Dimension.D))
 		}
 		dst[0] = s
@@ -194,41 +194,22 @@ func setHeading(r *Record, headingDeg uint16) {
 	r.Has |= HasHeading
 }
 
-// The text setters take text already cleaned of its '@' padding and trailing spaces (cleanText).
-func setName(r *Record, name string) {
-	if name != "" {
-		r.Static.Name = name
-		r.Has |= HasName
-	}
-}
+// setName keeps a name, cleaned of its '@' padding and trailing spaces, unless it is empty.
+func setName(r *Record, name string) { setStatic(r, &r.Static.Name, HasName, cleanText(name)) }
 
-func setCallsign(r *Record, cs string) {
-	if cs != "" {
-		r.Static.Callsign = cs
-		r.Has |= HasCallsign
-	}
-}
-
-func setDestination(r *Record, dest string) {
-	if dest != "" {
-		r.Static.Destination = dest
-		r.Has |= HasDestination
-	}
-}
-
-// setIMO keeps an IMO number unless it is 0, "not available".
-func setIMO(r *Record, imo uint32) {
-	if imo != 0 {
-		r.Static.IMO = imo
-		r.Has |= HasIMO
-	}
-}
+// setCallsign keeps a call sign, cleaned of its '@' padding and trailing spaces, unless it is empty.
+func setCallsign(r *Record, cs string) { setStatic(r, &r.Static.Callsign, HasCallsign, cleanText(cs)) }
 
 // setShipType keeps a ship type unless it is 0, "not available".
-func setShipType(r *Record, t uint8) {
-	if t != 0 {
-		r.Static.ShipType = t
-		r.Has |= HasShipType
+func setShipType(r *Record, t uint8) { setStatic(r, &r.Static.ShipType, HasShipType, t) }
+
+// setStatic keeps a static field unless it is zero or empty, AIS's "not available";
+// text comes already cleaned of its '@' padding and trailing spaces (cleanText).
+func setStatic[T comparable](r *Record, dst *T, bit Has, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+		r.Has |= bit
 	}
 }
 
@@ -239,14 +220,6 @@ func setDims(r *Record, bowM, sternM, portM, starboardM uint16) {
 	}
 	r.Static.ToBowM, r.Static.ToSternM, r.Static.ToPortM, r.Static.ToStarboardM = bowM, sternM, portM, starboardM
 	r.Has |= HasDims
-}
-
-// setDraught keeps a draught unless it is 0, "not available".
-func setDraught(r *Record, draughtM float64) {
-	if draughtM != 0 {
-		r.Static.DraughtM = float32(draughtM)
-		r.Has |= HasDraught
-	}
 }
 
 // cleanText drops the trailing '@' padding and spaces of an AIS text field.

@@ -141,13 +141,13 @@ func decodeFast(payload []byte, fill uint8, rec *Record) (handled, ok bool) {
 			return true, false
 		}
 		*rec = Record{Kind: KindStatic, Type: typ, MMSI: b.u(8, 30), Class: ClassA}
-		setIMO(rec, b.u(40, 30))
+		setStatic(rec, &rec.Static.IMO, HasIMO, b.u(40, 30))
 		setCallsign(rec, b.text(70, 7))
 		setName(rec, b.text(112, 20))
 		setShipType(rec, uint8(b.u(232, 8)))
 		setDims(rec, uint16(b.u(240, 9)), uint16(b.u(249, 9)), uint16(b.u(258, 6)), uint16(b.u(264, 6)))
-		setDraught(rec, float64(b.u(294, 8))/10)
-		setDestination(rec, b.text(302, 20))
+		setStatic(rec, &rec.Static.DraughtM, HasDraught, float32(float64(b.u(294, 8))/10))
+		setStatic(rec, &rec.Static.Destination, HasDestination, b.text(302, 20))
 	default:
 		return false, false
 	}
