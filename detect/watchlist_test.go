@@ -23,8 +23,9 @@ func TestLoadWatchlistOFAC(t *testing.T) {
 	n, _ := w.Skipped()
 	assert.Zero(t, n)
 
-	dprk, noFlag := 0, 0
+	dprk, noFlag, aliases := 0, 0, 0
 	for _, e := range w.entries {
+		aliases += len(e.Aliases)
 		if strings.Contains(e.Label, "DPRK") {
 			dprk++
 		}
@@ -33,6 +34,7 @@ func TestLoadWatchlistOFAC(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 105, dprk, "rows under DPRK programmes (data README)")
+	assert.Equal(t, 60, aliases, "names quoted after a.k.a./f.k.a. in the remarks")
 	assert.Equal(t, 36, noFlag, "every flag name resolves but the 35 empty ones and \"None Identified\"")
 
 	// CHONG CHON GANG, DPRK programme, IMO 7937317, flagged DPRK.
