@@ -12,8 +12,8 @@ import (
 // Expand turns files, directories and glob patterns into an ordered list of
 // files, so that daily archives come in time order. "-" passes through.
 //
-// A directory gives every regular file below it, skipping hidden files and
-// folders; a pattern (filepath.Match syntax) gives its non-hidden matches, and
+// A directory gives every regular file below it (and links to files), skipping
+// hidden files and folders; a pattern (filepath.Match syntax) gives its non-hidden matches, and
 // an error when it matches nothing. Each argument's files are in natural name
 // order (AIS_2023_1_2 before AIS_2023_1_10); the arguments keep their order and
 // a file named twice is kept once.
@@ -78,7 +78,7 @@ func expandArg(arg string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 && isRegularFile(q) {
 				files = append(files, q)
 			}
 			return nil
@@ -88,6 +88,12 @@ func expandArg(arg string) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// isRegularFile reports whether p (a symbolic link, say) leads to a regular file.
+func isRegularFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // naturalCompare orders strings with runs of digits compared by value, so

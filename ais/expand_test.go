@@ -52,6 +52,8 @@ func TestExpand(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, nil, 0o644))
 	}
+	require.NoError(t, os.Symlink(filepath.Join(dir, "solo.csv"), filepath.Join(dir, "2023", "feb", "AIS_2023_2_10.csv")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "2023", "feb", "dangling.csv")))
 	at := func(rel ...string) []string {
 		out := make([]string, len(rel))
 		for i, r := range rel {
@@ -64,8 +66,8 @@ func TestExpand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"directory, recursive, hidden skipped, natural order", []string{filepath.Join(dir, "2023")},
-			at("2023/AIS_2023_1_2.zip", "2023/AIS_2023_1_9.zip", "2023/AIS_2023_1_10.zip", "2023/feb/AIS_2023_2_1.zip")},
+		{"directory, recursive, hidden skipped, links to files followed, natural order", []string{filepath.Join(dir, "2023")},
+			at("2023/AIS_2023_1_2.zip", "2023/AIS_2023_1_9.zip", "2023/AIS_2023_1_10.zip", "2023/feb/AIS_2023_2_1.zip", "2023/feb/AIS_2023_2_10.csv")},
 		{"glob", []string{filepath.Join(dir, "2023", "AIS_2023_1_*.zip")},
 			at("2023/AIS_2023_1_2.zip", "2023/AIS_2023_1_9.zip", "2023/AIS_2023_1_10.zip")},
 		{"glob skips hidden", []string{filepath.Join(dir, "*.csv")}, at("solo.csv")},
