@@ -75,7 +75,8 @@ func checkpointOffset(state, feed string) int64 {
 // TestWatchSIGKILLRestart kills the daemon with SIGKILL midway through a
 // replaying TCP feed and starts it again on the same state: its event log
 // must equal a batch run over the same bytes — no event lost, none repeated,
-// the encounters open at the kill closed under the ids they had.
+// the encounters open at the kill closed under the ids they had. The second
+// run also takes a SIGHUP (reload) and ends on SIGTERM with status 0.
 func TestWatchSIGKILLRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -101,6 +102,8 @@ func TestWatchSIGKILLRestart(t *testing.T) {
 
 	second := startWatch(t, bin, args...)
 	got := livetest.WaitLog(t, events, len(want))
+	require.NoError(t, second.cmd.Process.Signal(syscall.SIGHUP))
+	require.Eventually(t, func() bool { return strings.Contains(second.logs(t), `"msg":"rules reloaded"`) }, 10*time.Second, 10*time.Millisecond)
 	require.NoError(t, second.cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, second.cmd.Wait(), "SIGTERM: exit 0")
 
