@@ -369,3 +369,22 @@ func TestParallelStops(t *testing.T) {
 		}, 10*time.Second, 10*time.Millisecond, "close=%v", closeIt)
 	}
 }
+
+// TestKystverketTagChecksums: the Norwegian capture's c: tag blocks are good, but
+// those of its multi-sentence messages carry the checksum of "c:..." alone after a
+// g: field was added: the tag-block checksum is verified, so those lines are counted
+// as bad-checksum (with file:line), and every other line decodes with its c: time.
+func TestKystverketTagChecksums(t *testing.T) {
+	var rej Rejects
+	recs := readAll(t, dataFile(t, "kystverket/Ais1000Lines.nm4"), Options{Rejects: &rej})
+	assert.Equal(t, map[Reason]int64{BadChecksum: 246}, rej.Counts())
+	ex := rej.Examples()
+	require.NotEmpty(t, ex)
+	assert.Equal(t, int64(13), ex[0].Line)
+	assert.Contains(t, ex[0].Text, `\g:1-2-9999,c:1565218798*53\`)
+	require.Len(t, recs, 754)
+	for _, r := range recs {
+		require.NotZero(t, r.Has&HasTime)
+		require.True(t, !r.Time.Before(utc("2019-08-07T22:59:58Z")) && !r.Time.After(utc("2019-08-07T23:00:27Z")), "%v", r.Time)
+	}
+}
