@@ -274,7 +274,7 @@ func FuzzOpenStream(f *testing.F) {
 		f.Add(gz.Bytes())
 	}
 	dir := f.TempDir()
-	writeParquet(f, filepath.Join(dir, "a.parquet"), []parquetRow{{mmsi: "1", lon: 2}})
+	writeParquet(f, filepath.Join(dir, "a.parquet"), []parquetRow{{mmsi: "1", lon: 2}}, 2)
 	pq, err := os.ReadFile(filepath.Join(dir, "a.parquet"))
 	require.NoError(f, err)
 	f.Add(pq)

@@ -80,7 +80,10 @@ func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, 
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
 	// Cells are addressed by header (leaf) index; find each one's column in the batches.
-	index := make(map[int]int, len(leaves))
+	index := make([]int, len(header))
+	for i := range index {
+		index[i] = -1
+	}
 	for _, leaf := range leaves {
 		fields := rr.Schema().FieldIndices(header[leaf])
 		if len(fields) == 0 {
@@ -139,17 +142,17 @@ func (r *parquetReader) Close() error {
 // parquetCells are the typed values of one row of a record batch.
 type parquetCells struct {
 	batch arrow.Record
-	index map[int]int // header (leaf) index → batch column
+	index []int // header (leaf) index → batch column, -1 when not read
 	row   int
 	times *timeParser
 }
 
 // column returns the array holding header column i, nil when absent or null at this row.
 func (c *parquetCells) column(i int) arrow.Array {
-	j, ok := c.index[i]
-	if i < 0 || !ok {
+	if i < 0 || c.index[i] < 0 {
 		return nil
 	}
+	j := c.index[i]
 	a := c.batch.Column(j)
 	if a.IsNull(c.row) {
 		return nil

@@ -1,9 +1,11 @@
 package ais
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +33,8 @@ type parquetRow struct {
 	class string
 }
 
-// writeParquet writes rows with MarineCadastre column names, two rows per row group.
-func writeParquet(t testing.TB, path string, rows []parquetRow) {
+// writeParquet writes rows with MarineCadastre column names, groupRows rows per row group.
+func writeParquet(t testing.TB, path string, rows []parquetRow, groupRows int64) {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "MMSI", Type: arrow.BinaryTypes.String},
@@ -75,7 +77,7 @@ func writeParquet(t testing.TB, path string, rows []parquetRow) {
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	defer f.Close()
-	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(2)), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(groupRows)), pqarrow.DefaultWriterProps())
 	require.NoError(t, err)
 	require.NoError(t, w.Write(rec))
 	require.NoError(t, w.Close())
@@ -94,7 +96,7 @@ func TestParquet(t *testing.T) {
 	}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "ais.parquet")
-	writeParquet(t, p, rows)
+	writeParquet(t, p, rows, 2)
 	pf, err := file.OpenParquetFile(p, false)
 	require.NoError(t, err)
 	require.Equal(t, 3, pf.NumRowGroups(), "rows span several row groups")
@@ -145,4 +147,50 @@ func TestParquet(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, p+`: column "ShipID" (for mmsi) not in header`, err.Error())
 	})
+}
+
+// BenchmarkParquetReader reads the Solent fixes (18,623 rows) from a Parquet
+// file in row groups of 4,096 and compares, interleaved in the same run, with
+// reading the same fixes from the original CSV: "x-baseline" is the ratio of times.
+func BenchmarkParquetReader(b *testing.B) {
+	src := dataFile(b, "stonesoup/SolentAIS_20160112_130211.csv")
+	csvData, err := os.ReadFile(src)
+	require.NoError(b, err)
+	var rows []parquetRow
+	for _, rec := range archOpenAll(b, src, Options{}) {
+		rows = append(rows, parquetRow{mmsi: strconv.Itoa(int(rec.MMSI)), time: ptr(rec.Time), lat: ptr(rec.Pos.LatDeg), lon: rec.Pos.LonDeg, sog: rec.Pos.SOGKn})
+	}
+	p := filepath.Join(b.TempDir(), "solent.parquet")
+	writeParquet(b, p, rows, 4096)
+	read := func(r Reader) int {
+		n := 0
+		for {
+			if _, err := r.Next(); err != nil {
+				return n
+			}
+			n++
+		}
+	}
+	var base time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		start := time.Now()
+		cr, err := newCSVReader(bytes.NewReader(csvData), "solent.csv", Options{})
+		require.NoError(b, err)
+		read(cr)
+		base += time.Since(start)
+		b.StartTimer()
+
+		rc, err := Open(p, Options{})
+		require.NoError(b, err)
+		if n := read(rc); n != len(rows) {
+			b.Fatalf("read %d rows, want %d", n, len(rows))
+		}
+		require.NoError(b, rc.Close())
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*len(rows))/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(b.Elapsed())/float64(base), "x-baseline")
 }
