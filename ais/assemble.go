@@ -115,6 +115,7 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 // part returns the payload of fragment i+1.
 func (g *fragGroup) part(i uint8) []byte { return g.lines[i][g.payload[i][0]:g.payload[i][1]] }
 
+// find returns the open group of key, nil when there is none.
 func (a *assembler) find(key groupKey) *fragGroup {
 	if a.open == 0 {
 		return nil

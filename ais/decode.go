@@ -16,6 +16,7 @@ type payloadDecoder struct {
 	bits  []byte // one byte per bit, as go-ais wants it; reused
 }
 
+// newPayloadDecoder returns a decoder with go-ais set up as the issue measured fastest.
 func newPayloadDecoder() *payloadDecoder {
 	return &payloadDecoder{codec: goais.CodecNewFast(false, false, true)}
 }

@@ -89,6 +89,7 @@ type source struct {
 	hasLast bool
 }
 
+// newStream starts the in-order state of an input called name.
 func newStream(name string, opt Options) *stream {
 	st := &stream{name: name, opt: opt, input: &source{name: name}, dec: newPayloadDecoder()}
 	st.sources = map[string]*source{name: st.input}
@@ -96,6 +97,7 @@ func newStream(name string, opt Options) *stream {
 	return st
 }
 
+// reject counts a bad line of this input, when there is somewhere to count it.
 func (st *stream) reject(reason Reason, lineNo int64, text []byte) {
 	if st.opt.Rejects != nil {
 		st.opt.Rejects.Add(reason, st.name, lineNo, text)
@@ -183,6 +185,7 @@ func (st *stream) decode(payload []byte, fill uint8, lineNo int64, line []byte, 
 	st.emit(recs[:n], src, t, hasTime)
 }
 
+// emit queues records with their source and time.
 func (st *stream) emit(recs []Record, src string, t time.Time, hasTime bool) {
 	for _, r := range recs {
 		r.Source = src

@@ -47,6 +47,7 @@ type pipe struct {
 // close stops the goroutines.
 func (p *pipe) close() { p.once.Do(func() { close(p.stop) }) }
 
+// newParallelReader starts opt.Workers framing goroutines and one reading goroutine over r.
 func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 	w := opt.Workers
 	p := &pipe{

@@ -17,6 +17,7 @@ import (
 	"github.com/stswatch/stswatch/ais"
 )
 
+// newDecodeCmd is "stswatch decode": gpsdecode-style JSON lines from any input stswatch reads.
 func newDecodeCmd() *cobra.Command {
 	var opt ais.Options
 	cmd := &cobra.Command{
@@ -160,12 +161,14 @@ func appendRecordJSON(b []byte, r *ais.Record) []byte {
 	return append(b, "}\n"...)
 }
 
+// appendKey writes the separator and the quoted key of the next field.
 func appendKey(b []byte, key string) []byte {
 	b = append(b, ",\""...)
 	b = append(b, key...)
 	return append(b, "\":"...)
 }
 
+// appendUint writes an integer field.
 func appendUint(b []byte, key string, v uint64) []byte {
 	return strconv.AppendUint(appendKey(b, key), v, 10)
 }
