@@ -158,3 +158,24 @@ func FuzzAssembler(f *testing.F) {
 		}
 	})
 }
+
+// TestAssemblerAcrossChunks: a message whose parts fall in two chunks of the
+// parallel reader still assembles, with the same records as one worker.
+func TestAssemblerAcrossChunks(t *testing.T) {
+	var b strings.Builder
+	for b.Len()+len(pos1)+1 <= chunkBytes-len(part1)-1 {
+		b.WriteString(pos1 + "\n")
+	}
+	if pad := chunkBytes - len(part1) - 1 - b.Len(); pad > 0 {
+		b.WriteString(strings.Repeat(" ", pad-1) + "\n") // a blank line to pad
+	}
+	b.WriteString(part1 + "\n")
+	require.Equal(t, chunkBytes, b.Len(), "part 1 ends the first chunk")
+	b.WriteString(part2 + "\n" + pos1 + "\n")
+	one := readString(t, b.String(), Options{})
+	many := readString(t, b.String(), Options{Workers: 2})
+	require.Equal(t, one, many)
+	last := many[len(many)-2]
+	assert.Equal(t, KindStatic, last.Kind)
+	assert.Equal(t, "EVER DIADEM", last.Static.Name)
+}
