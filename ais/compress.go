@@ -83,11 +83,8 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	case bytes.HasPrefix(head, magicBzip2):
 		return openStream(name, labelErrors{bzip2.NewReader(br), "bzip2"}, nil, opt, c)
 	case bytes.HasPrefix(head, magicZip):
-		uncount(opt, ra, br)
-		if ra == nil {
-			if ra, err = spool(name, br, c); err != nil {
-				return nil, err
-			}
+		if ra, err = randomAccessTo(name, ra, br, opt, c); err != nil {
+			return nil, err
 		}
 		z, err := openZip(name, ra, opt)
 		if err != nil {
@@ -108,11 +105,8 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	case "csv":
 		return newCSVReader(br, name, opt)
 	case "parquet":
-		uncount(opt, ra, br)
-		if ra == nil {
-			if ra, err = spool(name, br, c); err != nil {
-				return nil, err
-			}
+		if ra, err = randomAccessTo(name, ra, br, opt, c); err != nil {
+			return nil, err
 		}
 		p, err := newParquetReader(ra, name, opt)
 		if err != nil {
@@ -124,12 +118,17 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	return nil, fmt.Errorf("%s: unknown format %q (want nmea, csv or parquet)", name, format)
 }
 
-// uncount takes back from opt.BytesRead what was peeked from a file that is
-// then read by random access, so that its bytes count once.
-func uncount(opt Options, ra *randomAccess, br *bufio.Reader) {
-	if ra != nil && opt.BytesRead != nil {
+// randomAccessTo returns ra, the plain file, taking back from opt.BytesRead
+// what was peeked through br so that its bytes count once; without a plain
+// file it spools the rest of br to a temporary one.
+func randomAccessTo(name string, ra *randomAccess, br *bufio.Reader, opt Options, c *closers) (*randomAccess, error) {
+	if ra == nil {
+		return spool(name, br, c)
+	}
+	if opt.BytesRead != nil {
 		opt.BytesRead.Add(-int64(br.Buffered()))
 	}
+	return ra, nil
 }
 
 // labelErrors names the decompressor in the errors of its reads.
