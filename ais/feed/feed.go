@@ -26,7 +26,9 @@ import (
 
 // MaxLineBytes is the longest line passed on whole; longer lines are cut here
 // (the NMEA reader then rejects them) so a garbage stream cannot grow memory.
-const MaxLineBytes = 4096
+// It is also the read buffer, so that one read from the socket brings
+// hundreds of lines.
+const MaxLineBytes = 64 << 10
 
 // udpReadBuffer is the socket receive buffer asked for a UDP feed.
 const udpReadBuffer = 4 << 20

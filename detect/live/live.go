@@ -106,7 +106,10 @@ func New(cfg Config) (*Daemon, error) {
 	}
 
 	d.feedCtx, d.cancelFeeds = context.WithCancel(context.Background())
-	dedup := feed.NewDedup(cfg.DedupWindow)
+	var dedup *feed.Dedup
+	if len(cfg.Feeds) > 1 { // one feed has nothing to deduplicate against
+		dedup = feed.NewDedup(cfg.DedupWindow)
+	}
 	for i, src := range cfg.Feeds {
 		opt := cfg.Feed
 		opt.Offset, opt.Dedup, opt.Logger = meta.Offsets[src.Name], dedup, d.log
