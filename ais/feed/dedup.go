@@ -101,6 +101,10 @@ type fragmentInfo struct {
 // (!AIVDM,<count>,<number>,<seq id>,<channel>,...*hh); false for anything
 // else, a whole message included.
 func parseFragment(line []byte) (fragmentInfo, bool) {
+	// Most lines are whole messages: look at the fragment count first.
+	if i := bytes.IndexByte(line, '!'); i < 0 || i+7 >= len(line) || line[i+7] < '2' || line[i+7] > '9' {
+		return fragmentInfo{}, false
+	}
 	f := fragmentInfo{sentence: vdm(line)}
 	rest := f.sentence
 	var fld [5][]byte
