@@ -176,7 +176,10 @@ func TestTwoFeedsDeduplicated(t *testing.T) {
 	data, want := livetest.Scenario()
 	var srcs []feed.Source
 	for range 2 {
-		srv := &livetest.FeedServer{Data: data}
+		// Paced near 10 k lines/s: two feeds race, and a goroutine paused for
+		// a few milliseconds must not fall behind the other by more than the
+		// lateness (10 min of feed time, some 300 lines here).
+		srv := &livetest.FeedServer{Data: data, PaceEvery: 100, Pace: 10 * time.Millisecond}
 		srv.Start(t)
 		src, err := feed.Parse(srv.URL())
 		require.NoError(t, err)
@@ -188,5 +191,18 @@ func TestTwoFeedsDeduplicated(t *testing.T) {
 	require.NoError(t, h.shutdown(t))
 	dups := h.d.feeds[0].Duplicates() + h.d.feeds[1].Duplicates()
 	assert.Positive(t, dups, "sentences delivered by both feeds were dropped")
-	assert.Equal(t, livetest.Keys(t, want), livetest.Keys(t, got), "the same events as one feed")
+	// Records from two goroutines interleave differently from run to run
+	// (within the lateness), and the detector's 30 s thinning keeps the first
+	// fix of a bucket to arrive, so a start may move by a step: compare what
+	// was found, not the ids.
+	assert.Equal(t, kinds(t, want), kinds(t, got), "the same events as one feed")
+}
+
+// kinds counts event records by type and status.
+func kinds(t *testing.T, lines []string) map[string]int {
+	out := map[string]int{}
+	for _, ev := range decode(t, lines) {
+		out[ev.Type+"/"+ev.Status]++
+	}
+	return out
 }
