@@ -147,7 +147,7 @@ func setDefaults(cfg *Config) {
 }
 
 // item is one decoded record on its way to the detector, with the feed's
-// line count once it was decoded.
+// checkpoint offset once the record is in (feed.Reader.Safe).
 type item struct {
 	feed   int
 	offset int64
