@@ -267,3 +267,25 @@ func TestWithoutWatchlistAndPorts(t *testing.T) {
 	assert.Equal(t, simulate.DefaultPlants().TransfersKPCN, found[simulate.KindTransferKPCN], "DPRK-China transfers found")
 	assert.Equal(t, 1, found[simulate.KindDecoyAnchor], "ships at anchor in port found once without a ports file")
 }
+
+// TestSharedMMSI checks that the decoy of two ships far apart on one MMSI is
+// reported as an identity event naming that MMSI (issue 3: "two ships on one
+// MMSI ... reported as an identity anomaly").
+func TestSharedMMSI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end scenario takes a few seconds")
+	}
+	for _, format := range []string{"nmea", "csv"} {
+		sc := scan(t, config(5, format), false)
+		for _, dc := range sc.truth.Decoys {
+			if dc.Kind != simulate.KindDecoySharedMMSI {
+				continue
+			}
+			found := slices.ContainsFunc(sc.events, func(e detect.Event) bool {
+				return e.Type == detect.TypeIdentity && slices.Contains(mmsis(e), dc.MMSIs[0])
+			})
+			assert.True(t, found, "%s: no identity event for MMSI %d used by two ships %.0f km apart %s..%s",
+				sc.name, dc.MMSIs[0], dc.SeparationM/1000, dc.Start.Format(time.TimeOnly), dc.End.Format(time.TimeOnly))
+		}
+	}
+}

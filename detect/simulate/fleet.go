@@ -61,13 +61,17 @@ var (
 
 var nameWords = []string{"OCEAN", "STAR", "PACIFIC", "GLORY", "FORTUNE", "HAI", "XIN", "HONG", "JIN", "SEA", "GRAND", "ASIA", "LUCKY", "EAST", "DRAGON", "BRIGHT", "PEARL", "NORTH", "ROYAL", "HARMONY"}
 
-// fleet hands out unique identities.
+// fleet hands out unique identities (MMSIs and names: a shared one is an
+// identity anomaly, planted only on purpose).
 type fleet struct {
-	rng  *rand.Rand
-	used map[uint32]bool
+	rng       *rand.Rand
+	used      map[uint32]bool
+	usedNames map[string]bool
 }
 
-func newFleet(rng *rand.Rand) *fleet { return &fleet{rng: rng, used: map[uint32]bool{}} }
+func newFleet(rng *rand.Rand) *fleet {
+	return &fleet{rng: rng, used: map[uint32]bool{}, usedNames: map[string]bool{}}
+}
 
 // mmsi returns an unused ship MMSI with one of the given MIDs.
 func (f *fleet) mmsi(mids []uint32) uint32 {
@@ -112,10 +116,17 @@ func imoCheck(body uint32) uint32 {
 	return sum % 10
 }
 
+// name returns an unused ship name such as "PACIFIC GLORY 17".
 func (f *fleet) name() string {
-	a := nameWords[f.rng.IntN(len(nameWords))]
-	b := nameWords[f.rng.IntN(len(nameWords))]
-	return a + " " + b + " " + itoa(1+f.rng.IntN(99))
+	for {
+		a := nameWords[f.rng.IntN(len(nameWords))]
+		b := nameWords[f.rng.IntN(len(nameWords))]
+		n := a + " " + b + " " + itoa(1+f.rng.IntN(999))
+		if !f.usedNames[n] {
+			f.usedNames[n] = true
+			return n
+		}
+	}
 }
 
 func (f *fleet) callsign() string {
