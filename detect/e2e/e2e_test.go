@@ -64,7 +64,7 @@ func scan(t *testing.T, c simulate.Config, bare bool) scenario {
 		require.NoError(t, err)
 	}
 
-	sc := scenario{name: fmt.Sprintf("seed %d %s", c.Seed, c.Format), truth: truth, rejects: &ais.Rejects{}}
+	sc := scenario{name: fmt.Sprintf("seed %d %s /%d", c.Seed, c.Format, c.Subsample), truth: truth, rejects: &ais.Rejects{}}
 	opt := ais.Options{Rejects: sc.rejects}
 	var r ais.Reader
 	if c.Format == "csv" {
@@ -196,34 +196,42 @@ func (s *score) add(t *testing.T, sc scenario) {
 	}
 }
 
-// TestScenarios scans several seeds in NMEA (with feed noise) and CSV and
-// asserts encounter recall and precision, alerts, decoys and gap recall.
+// TestScenarios scans several seeds in NMEA (with feed noise) and CSV, and one
+// at real reporting rates, and asserts encounter recall and precision, alerts,
+// decoys, gap recall and precision, and loitering recall.
 func TestScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end scenarios take a few seconds")
 	}
 	var total score
+	var configs []simulate.Config
 	for _, format := range []string{"nmea", "csv"} {
 		for _, seed := range []int64{1, 2, 3} {
-			sc := scan(t, config(seed, format), false)
-			require.NotEmpty(t, sc.events, sc.name)
-			total.add(t, sc)
-			for _, dc := range sc.truth.Decoys {
-				for _, e := range sc.events {
-					if e.Type != detect.TypeEncounter || !overlaps(e, dc) {
-						continue
-					}
-					ms := mmsis(e)
-					assert.False(t, slices.Contains(ms, dc.MMSIs[0]) && slices.Contains(ms, dc.MMSIs[1]),
-						"%s: decoy %s %v gave encounter %s..%s", sc.name, dc.Kind, dc.MMSIs, e.Start, e.End)
+			configs = append(configs, config(seed, format))
+		}
+	}
+	dense := config(6, "nmea") // real reporting rates: 10 s under way, 3 min at anchor
+	dense.Subsample = 1
+	configs = append(configs, dense)
+	for _, c := range configs {
+		sc := scan(t, c, false)
+		require.NotEmpty(t, sc.events, sc.name)
+		total.add(t, sc)
+		for _, dc := range sc.truth.Decoys {
+			for _, e := range sc.events {
+				if e.Type != detect.TypeEncounter || !overlaps(e, dc) {
+					continue
 				}
+				ms := mmsis(e)
+				assert.False(t, slices.Contains(ms, dc.MMSIs[0]) && slices.Contains(ms, dc.MMSIs[1]),
+					"%s: decoy %s %v gave encounter %s..%s", sc.name, dc.Kind, dc.MMSIs, e.Start, e.End)
 			}
-			if format == "nmea" {
-				n := sc.truth.Noise
-				c := sc.rejects.Counts()
-				assert.Equal(t, n.BadChecksum+n.Truncated, c[ais.BadChecksum]+c[ais.Truncated],
-					"%s: rejected lines vs planted noise %+v (rejects %v)", sc.name, n, c)
-			}
+		}
+		if c.Format == "nmea" {
+			n := sc.truth.Noise
+			got := sc.rejects.Counts()
+			assert.Equal(t, n.BadChecksum+n.Truncated, got[ais.BadChecksum]+got[ais.Truncated],
+				"%s: rejected lines vs planted noise %+v (rejects %v)", sc.name, n, got)
 		}
 	}
 	for _, m := range total.misses {
