@@ -512,3 +512,29 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(1e9/base, "baseline-msgs/s")
 	b.ReportMetric(base/perMsgNs, "x-vs-goais")
 }
+
+// TestGenerateStaysInRegion checks that events, ports and every fix lie in
+// the region (fixes within 1° of it: ships roam and lanes end at its edge).
+func TestGenerateStaysInRegion(t *testing.T) {
+	for _, r := range []Region{DefaultRegion(), {MinLatDeg: 35, MinLonDeg: 10, MaxLatDeg: 40, MaxLonDeg: 20}} {
+		c := small(8)
+		c.Region = r
+		data, tr := generate(t, c)
+		d := decodeNMEA(t, data)
+		in := func(lat, lon, marginDeg float64) bool {
+			return lat >= r.MinLatDeg-marginDeg && lat <= r.MaxLatDeg+marginDeg && lon >= r.MinLonDeg-marginDeg && lon <= r.MaxLonDeg+marginDeg
+		}
+		for _, e := range append(tr.Events, tr.Decoys...) {
+			assert.True(t, in(e.LatDeg, e.LonDeg, 0.2), "%s at %.3f,%.3f outside %+v", e.Kind, e.LatDeg, e.LonDeg, r)
+		}
+		for m, fs := range d.fixes {
+			for _, f := range fs {
+				require.True(t, in(f.latDeg, f.lonDeg, 1), "%d at %.3f,%.3f far outside %+v", m, f.latDeg, f.lonDeg, r)
+			}
+		}
+		require.NotEmpty(t, tr.Ports)
+		for _, p := range tr.Ports {
+			assert.True(t, in(p.LatDeg, p.LonDeg, 0), "port %s outside %+v", p.Name, r)
+		}
+	}
+}
