@@ -264,11 +264,13 @@ func (r *Reader) Close() error {
 // reconnecting as needed.
 func (r *Reader) nextLine() ([]byte, error) {
 	for {
-		if r.ctx.Err() != nil {
-			r.setUp(false)
-			return nil, io.EOF
-		}
+		// The context is looked at between connections only: cancelling it
+		// closes the connection, which ends the reads on it.
 		if r.next == nil {
+			if r.ctx.Err() != nil {
+				r.setUp(false)
+				return nil, io.EOF
+			}
 			if err := r.connect(); err != nil {
 				if errors.Is(err, io.EOF) {
 					return nil, io.EOF
@@ -360,8 +362,7 @@ func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	switch {
 	case err == nil:
-		r.lineBuf = append(r.lineBuf[:0], line...)
-		return r.lineBuf, nil
+		return line, nil // valid until the next read of br, after Read has passed it on
 	case errors.Is(err, bufio.ErrBufferFull):
 		r.lineBuf = append(append(r.lineBuf[:0], line...), '\n')
 		for errors.Is(err, bufio.ErrBufferFull) {
