@@ -2,13 +2,13 @@ package simulate
 
 import (
 	"bufio"
+	"bytes"
 	"container/heap"
 	"encoding/csv"
 	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"time"
 
 	goais "github.com/BertoldVdb/go-ais"
@@ -37,12 +37,12 @@ type nmeaSink struct {
 	truth    *Truth
 	recv     []Port // receiving stations; s:rSIM<k> names the k-th (1-based)
 	delayed  lateLines
-	held     []string // the tail of a multipart message waiting for the next message
+	held     [][]byte // the tail of a multipart message waiting for the next message (owned)
 	group    int
 	seq      uint64
-	buf      []byte    // tag block scratch
-	sentence []byte    // position sentence scratch
-	single   [1]string // a one-sentence message
+	tagged   [2][][]byte // tagged lines of the current message, by receiver (scratch, reused)
+	sentence []byte      // position sentence scratch
+	single   [1][]byte   // a one-sentence message
 	err      error
 }
 
@@ -50,7 +50,7 @@ type nmeaSink struct {
 type lateGroup struct {
 	arrMs int64
 	seq   uint64
-	lines []string
+	lines [][]byte // owned copies
 }
 
 // lateLines is a min-heap of delayed messages by arrival time, then order of generation.
@@ -94,7 +94,7 @@ func (n *nmeaSink) position(tMs int64, v *vessel, f fix) error {
 		p.headingDeg = uint16(math.Mod(f.cogDeg+2*(n.rng.Float64()-0.5)+360, 360))
 	}
 	n.sentence = appendPositionSentence(n.sentence[:0], p)
-	n.single[0] = string(n.sentence)
+	n.single[0] = n.sentence
 	n.message(tMs, f, n.single[:])
 	return n.err
 }
@@ -123,16 +123,20 @@ func (n *nmeaSink) static(tMs int64, v *vessel, f fix) error {
 // encode writes a message through go-ais's encoder.
 func (n *nmeaSink) encode(tMs int64, f fix, p goais.Packet) {
 	ch := byte(1 + n.rng.IntN(2))
-	n.message(tMs, f, n.codec.EncodeSentence(aisnmea.VdmPacket{Channel: ch, TalkerID: "AI", MessageType: "VDM", Packet: p}))
+	var sentences [][]byte
+	for _, s := range n.codec.EncodeSentence(aisnmea.VdmPacket{Channel: ch, TalkerID: "AI", MessageType: "VDM", Packet: p}) {
+		sentences = append(sentences, []byte(s))
+	}
+	n.message(tMs, f, sentences)
 }
 
 // message tags one AIS message's sentences with the receiver that heard it,
 // applies noise and writes it (or delays it).
-func (n *nmeaSink) message(tMs int64, f fix, sentences []string) {
+func (n *nmeaSink) message(tMs int64, f fix, sentences [][]byte) {
 	n.truth.Messages++
 	n.release(tMs)
 	first, second := n.receivers(f)
-	lines := n.tag(sentences, first, tMs)
+	lines := n.tag(0, sentences, first, tMs)
 	nz := n.noise
 	spoilt := false
 	if len(lines) == 1 && nz.BadChecksum+nz.Truncated > 0 {
@@ -149,13 +153,13 @@ func (n *nmeaSink) message(tMs int64, f fix, sentences []string) {
 	}
 	if nz.Disorder > 0 && n.rng.Float64() < nz.Disorder {
 		n.seq++
-		heap.Push(&n.delayed, lateGroup{arrMs: tMs + 5_000 + n.rng.Int64N(175_000), seq: n.seq, lines: lines})
+		heap.Push(&n.delayed, lateGroup{arrMs: tMs + 5_000 + n.rng.Int64N(175_000), seq: n.seq, lines: clone(lines)})
 		n.truth.Noise.Reordered++
 	} else {
 		n.write(lines)
 	}
 	if !spoilt && nz.Duplicate > 0 && n.rng.Float64() < nz.Duplicate {
-		n.write(n.tag(sentences, second, tMs))
+		n.write(n.tag(1, sentences, second, tMs))
 		n.truth.Noise.Duplicates++
 	}
 }
@@ -169,10 +173,10 @@ func (n *nmeaSink) release(tMs int64) {
 
 // write outputs a message's lines, holding back the tail of a multipart message
 // until after the next message when interleaving.
-func (n *nmeaSink) write(lines []string) {
+func (n *nmeaSink) write(lines [][]byte) {
 	if len(lines) > 1 && n.held == nil && n.noise.Interleave > 0 && n.rng.Float64() < n.noise.Interleave {
 		n.line(lines[0])
-		n.held = lines[1:]
+		n.held = clone(lines[1:])
 		n.truth.Noise.Interleaved++
 		return
 	}
@@ -185,12 +189,21 @@ func (n *nmeaSink) write(lines []string) {
 	n.held = nil
 }
 
-func (n *nmeaSink) line(l string) {
+// clone copies lines that must outlive the scratch buffers.
+func clone(lines [][]byte) [][]byte {
+	out := make([][]byte, len(lines))
+	for i, l := range lines {
+		out[i] = bytes.Clone(l)
+	}
+	return out
+}
+
+func (n *nmeaSink) line(l []byte) {
 	if n.err != nil {
 		return
 	}
 	n.truth.Lines++
-	if _, err := n.w.WriteString(l); err != nil {
+	if _, err := n.w.Write(l); err != nil {
 		n.err = err
 		return
 	}
@@ -229,14 +242,18 @@ func (n *nmeaSink) receivers(f fix) (int, int) {
 }
 
 // tag prefixes each sentence with a tag block: g: for multipart groups, then
-// s:rSIM<k> and c:<unix seconds>, and the tag block's own checksum.
-func (n *nmeaSink) tag(sentences []string, recv int, tMs int64) []string {
-	out := make([]string, len(sentences))
-	if len(sentences) > 1 {
+// s:rSIM<k> and c:<unix seconds>, and the tag block's own checksum. The lines
+// live in scratch buffer k (0: first receiver, 1: duplicate) until the next message.
+func (n *nmeaSink) tag(k int, sentences [][]byte, recv int, tMs int64) [][]byte {
+	if len(sentences) > 1 && k == 0 {
 		n.group = n.group%9999 + 1
 	}
+	out := n.tagged[k][:0]
 	for i, s := range sentences {
-		b := n.buf[:0]
+		var b []byte
+		if i < cap(out) {
+			b = out[:i+1][i][:0]
+		}
 		b = append(b, '\\')
 		start := len(b)
 		if len(sentences) > 1 {
@@ -255,9 +272,9 @@ func (n *nmeaSink) tag(sentences []string, recv int, tMs int64) []string {
 		b = appendChecksum(b, b[start:])
 		b = append(b, '\\')
 		b = append(b, s...)
-		out[i] = string(b)
-		n.buf = b
+		out = append(out, b)
 	}
+	n.tagged[k] = out
 	return out
 }
 
@@ -271,19 +288,20 @@ func appendChecksum(b, body []byte) []byte {
 	return append(b, '*', hex[x>>4], hex[x&15])
 }
 
-// spoilChecksum changes the sentence's checksum to a wrong one.
-func spoilChecksum(line string) string {
-	i := strings.LastIndexByte(line, '*')
-	v, _ := strconv.ParseUint(line[i+1:], 16, 8)
+// spoilChecksum changes the sentence's checksum to a wrong one, in place.
+func spoilChecksum(line []byte) []byte {
+	i := bytes.LastIndexByte(line, '*')
+	v, _ := strconv.ParseUint(string(line[i+1:]), 16, 8)
 	const hex = "0123456789ABCDEF"
 	v ^= 0x5A
-	return line[:i+1] + string([]byte{hex[v>>4], hex[v&15]})
+	line[i+1], line[i+2] = hex[v>>4], hex[v&15]
+	return line
 }
 
 // truncate cuts the sentence somewhere in its payload, as a dropped connection does.
-func truncate(rng *rand.Rand, line string) string {
-	i := strings.IndexByte(line, '!')
-	j := strings.LastIndexByte(line, '*')
+func truncate(rng *rand.Rand, line []byte) []byte {
+	i := bytes.IndexByte(line, '!')
+	j := bytes.LastIndexByte(line, '*')
 	lo := i + 15
 	if lo >= j {
 		return line[:i+1]
