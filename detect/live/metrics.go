@@ -80,8 +80,10 @@ type rejectsCollector struct{ r *ais.Rejects }
 
 var rejectedDesc = prometheus.NewDesc("stswatch_rejected_total", "Input lines rejected, by reason.", []string{"reason"}, nil)
 
+// Describe sends the one descriptor of stswatch_rejected_total.
 func (c rejectsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- rejectedDesc }
 
+// Collect sends the reject counts as they are now.
 func (c rejectsCollector) Collect(ch chan<- prometheus.Metric) {
 	for reason, n := range c.r.Counts() {
 		ch <- prometheus.MustNewConstMetric(rejectedDesc, prometheus.CounterValue, float64(n), string(reason))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -116,8 +117,9 @@ func (o *Outbox) Run(ctx context.Context) {
 			o.done(name, "delivered")
 			continue
 		}
-		if perm, is := err.(permanentError); is {
-			o.log.Error("webhook refused alert: dropped", "file", name, "err", perm)
+		var refused permanentError
+		if errors.As(err, &refused) {
+			o.log.Error("webhook refused alert: dropped", "file", name, "err", refused)
 			o.done(name, "refused")
 			continue
 		}
@@ -132,6 +134,7 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
+// head is the oldest pending delivery.
 func (o *Outbox) head() (string, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -157,6 +160,7 @@ func (o *Outbox) done(name, outcome string) {
 // 429): retrying the same body cannot succeed.
 type permanentError struct{ status int }
 
+// Error says which status the webhook answered.
 func (e permanentError) Error() string { return fmt.Sprintf("status %d", e.status) }
 
 func (o *Outbox) deliver(ctx context.Context, name string) error {
