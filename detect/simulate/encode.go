@@ -1,7 +1,7 @@
 package simulate
 
 // A hand-written encoder for position reports (types 1 and 18): they are about
-// 95% of the output, and go-ais's reflective encoder is about 80 times slower
+// 95% of the output, and go-ais's reflective encoder is about 70 times slower
 // per sentence (BenchmarkPositionEncoder), which made it three quarters of the
 // generation time. Cross-checked sentence for sentence against go-ais in
 // TestPositionEncoderMatchesGoAIS. Static messages still go through go-ais.
