@@ -283,8 +283,8 @@ func TestSharedMMSI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end scenario takes a few seconds")
 	}
-	for _, format := range []string{"nmea", "csv"} {
-		sc := scan(t, config(5, format), false)
+	for _, c := range []simulate.Config{config(1, "nmea"), config(2, "nmea"), config(5, "nmea"), config(1, "csv"), config(3, "csv")} {
+		sc := scan(t, c, true)
 		for _, dc := range sc.truth.Decoys {
 			if dc.Kind != simulate.KindDecoySharedMMSI {
 				continue
@@ -293,7 +293,7 @@ func TestSharedMMSI(t *testing.T) {
 				return e.Type == detect.TypeIdentity && slices.Contains(mmsis(e), dc.MMSIs[0])
 			})
 			assert.True(t, found, "%s: no identity event for MMSI %d used by two ships %.0f km apart %s..%s",
-				sc.name, dc.MMSIs[0], dc.SeparationM/1000, dc.Start.Format(time.TimeOnly), dc.End.Format(time.TimeOnly))
+				sc.name, dc.MMSIs[0], dc.SeparationM/1000, dc.Start.Format(time.DateTime), dc.End.Format(time.DateTime))
 		}
 	}
 }

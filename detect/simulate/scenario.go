@@ -441,7 +441,7 @@ func (s *scenario) sharedMMSI() error {
 	from := s.window(8*msPerHour, msPerHour, msPerHour)
 	s.add(a, straight(at, from, from, from+8*msPerHour, 360*s.rng.Float64(), 12))
 	s.add(b, straight(far, from, from, from+8*msPerHour, 360*s.rng.Float64(), 12))
-	s.decoy(KindDecoySharedMMSI, a, b, from, from+8*msPerHour, at, geo.Distance(at, far))
+	s.decoy(KindDecoySharedMMSI, a, b, s.startMs, s.endMs, at, geo.Distance(at, far)) // both heard all along
 	return nil
 }
 
