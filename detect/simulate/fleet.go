@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -121,7 +122,7 @@ func (f *fleet) name() string {
 	for {
 		a := nameWords[f.rng.IntN(len(nameWords))]
 		b := nameWords[f.rng.IntN(len(nameWords))]
-		n := a + " " + b + " " + itoa(1+f.rng.IntN(999))
+		n := a + " " + b + " " + strconv.Itoa(1+f.rng.IntN(999))
 		if !f.usedNames[n] {
 			f.usedNames[n] = true
 			return n
@@ -136,13 +137,6 @@ func (f *fleet) callsign() string {
 		b[i] = byte('0' + f.rng.IntN(10))
 	}
 	return string(b)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // ship returns a class A merchant ship (cargo or tanker, 90-230 m) with the given MIDs.
