@@ -62,16 +62,17 @@ var (
 
 var nameWords = []string{"OCEAN", "STAR", "PACIFIC", "GLORY", "FORTUNE", "HAI", "XIN", "HONG", "JIN", "SEA", "GRAND", "ASIA", "LUCKY", "EAST", "DRAGON", "BRIGHT", "PEARL", "NORTH", "ROYAL", "HARMONY"}
 
-// fleet hands out unique identities (MMSIs and names: a shared one is an
-// identity anomaly, planted only on purpose).
+// fleet hands out unique identities (MMSIs, IMO numbers and names: a shared
+// one is an identity anomaly, planted only on purpose).
 type fleet struct {
 	rng       *rand.Rand
 	used      map[uint32]bool
+	usedIMOs  map[uint32]bool
 	usedNames map[string]bool
 }
 
 func newFleet(rng *rand.Rand) *fleet {
-	return &fleet{rng: rng, used: map[uint32]bool{}, usedNames: map[string]bool{}}
+	return &fleet{rng: rng, used: map[uint32]bool{}, usedIMOs: map[uint32]bool{}, usedNames: map[string]bool{}}
 }
 
 // mmsi returns an unused ship MMSI with one of the given MIDs.
@@ -101,10 +102,16 @@ func (f *fleet) backgroundMIDs() []uint32 {
 	return backgroundFlags[0].mids
 }
 
-// imo returns a seven-digit IMO number starting with 9 that passes its check digit.
+// imo returns an unused seven-digit IMO number (7000000-9999999, ships built
+// since the 1970s) that passes its check digit.
 func (f *fleet) imo() uint32 {
-	body := 900_000 + uint32(f.rng.IntN(100_000)) // six digits
-	return body*10 + imoCheck(body)
+	for {
+		body := 700_000 + uint32(f.rng.IntN(300_000)) // the first six digits
+		if n := body*10 + imoCheck(body); !f.usedIMOs[n] {
+			f.usedIMOs[n] = true
+			return n
+		}
+	}
 }
 
 // imoCheck is the IMO check digit of the first six digits: the weighted sum (7..2) mod 10.

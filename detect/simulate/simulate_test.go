@@ -538,3 +538,22 @@ func TestGenerateStaysInRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentitiesUnique checks that a global-size fleet shares no MMSI, IMO
+// number or name (shared identities are anomalies, planted only on purpose).
+func TestIdentitiesUnique(t *testing.T) {
+	f := newFleet(rand.New(rand.NewPCG(3, 3)))
+	mmsis, imos, names := map[uint32]bool{}, map[uint32]bool{}, map[string]bool{}
+	for range 100_000 {
+		id := f.background()
+		require.False(t, mmsis[id.mmsi], "MMSI %d twice", id.mmsi)
+		require.False(t, names[id.name], "name %q twice", id.name)
+		mmsis[id.mmsi], names[id.name] = true, true
+		if id.imo != 0 {
+			require.False(t, imos[id.imo], "IMO %d twice", id.imo)
+			require.Equal(t, id.imo%10, imoCheck(id.imo/10), "IMO %d fails its check digit", id.imo)
+			imos[id.imo] = true
+		}
+	}
+	assert.Greater(t, len(imos), 70_000, "class A ships carry IMO numbers")
+}
