@@ -13,8 +13,10 @@ const (
 )
 
 // groupKey identifies the sentences of one multi-sentence message: the source,
-// channel, sequence id and fragment count, or the tag block g: group id when there is one
-// (only the first sentence of a tag-block group names its source).
+// channel, sequence id and fragment count, and the tag block g: group id when
+// there is one. The source keeps two receivers that use the same sequence or
+// group id apart; the sentence fields keep apart messages of one source under a
+// constant group id (Kystverket's feed tags every group 9999).
 type groupKey struct {
 	source  string
 	channel byte
@@ -70,12 +72,11 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 		a.evictOld()
 	}
 	s := f.s
-	key := groupKey{source: f.source, channel: s.channel, seqID: s.seqID, count: s.fragCount}
-	if s.group.ok {
-		key = groupKey{groupID: s.group.id, count: s.fragCount, tagged: true}
-	}
+	key := groupKey{source: f.source, channel: s.channel, seqID: s.seqID, count: s.fragCount, groupID: s.group.id, tagged: s.group.ok}
 	i := s.fragNum - 1
-	g = a.find(key)
+	// NMEA 4.10 names the source (s:) in the first sentence of a group only, so a
+	// later part that names none joins the open group of any source.
+	g = a.find(key, s.group.ok && s.source == nil && i > 0)
 	if g != nil && g.have&(1<<i) != 0 {
 		if bytes.Equal(g.part(i), s.payload) {
 			return nil, 0, nil, false // a duplicated part
@@ -115,17 +116,28 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 // part returns the payload of fragment i+1.
 func (g *fragGroup) part(i uint8) []byte { return g.lines[i][g.payload[i][0]:g.payload[i][1]] }
 
-// find returns the open group of key, nil when there is none.
-func (a *assembler) find(key groupKey) *fragGroup {
+// find returns the open group of key, nil when there is none. With anySource
+// the key's source is not compared, and of several matches the latest opened wins.
+func (a *assembler) find(key groupKey, anySource bool) *fragGroup {
 	if a.open == 0 {
 		return nil
 	}
+	var found *fragGroup
 	for i := range a.groups {
-		if g := &a.groups[i]; g.used && g.key == key {
+		g := &a.groups[i]
+		if !g.used {
+			continue
+		}
+		if g.key == key {
 			return g
 		}
+		k := g.key
+		k.source = key.source
+		if anySource && k == key && (found == nil || g.opened > found.opened) {
+			found = g
+		}
 	}
-	return nil
+	return found
 }
 
 // slot returns a free group, evicting the oldest when all are open.

@@ -40,6 +40,9 @@ func TestAssembler(t *testing.T) {
 		{name: "other source does not mix", lines: []string{part1 + ",r1,1325394060", part2 + ",r2,1325394060"}, orphans: 2},
 		{name: "same source by trailer", lines: []string{part1 + ",r1,1325394060", pos1 + ",r2,1", part2 + ",r1,1325394061"}, statics: 1},
 		{name: "tag block group across sources", lines: []string{tag("g:1-2-27300,s:b003669710,c:1428621738") + part1, tag("g:2-2-27300,n:636995") + part2}, statics: 1},
+		{name: "tag block groups of two sources, one id", lines: []string{tag("g:1-2-5,s:r1") + part1, tag("g:1-2-5,s:r2") + part1, tag("g:2-2-5,s:r1") + part2, tag("g:2-2-5,s:r2") + part2}, statics: 2},
+		{name: "tag block groups of two sources, later parts unnamed", lines: []string{tag("g:1-2-5,s:r1") + part1, tag("g:1-2-5,s:r2") + frag(1, 2, 1, "B", p1, 0), tag("g:2-2-5") + part2, tag("g:2-2-5") + frag(2, 2, 1, "B", "88888888880", 2)}, statics: 2},
+		{name: "constant group id, interleaved messages", lines: []string{tag("g:1-2-9999") + part1, tag("g:1-2-9999") + frag(1, 2, 2, "B", p1, 0), tag("g:2-2-9999") + part2, tag("g:2-2-9999") + frag(2, 2, 2, "B", "88888888880", 2)}, statics: 2},
 		{name: "three parts", lines: []string{frag(1, 3, 4, "A", p1[:20], 0), frag(3, 3, 4, "A", "88888888880", 2), frag(2, 3, 4, "A", p1[20:], 0)}, statics: 1},
 	}
 	for _, tc := range tests {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -370,21 +371,34 @@ func TestParallelStops(t *testing.T) {
 	}
 }
 
-// TestKystverketTagChecksums: the Norwegian capture's c: tag blocks are good, but
-// those of its multi-sentence messages carry the checksum of "c:..." alone after a
-// g: field was added: the tag-block checksum is verified, so those lines are counted
-// as bad-checksum (with file:line), and every other line decodes with its c: time.
+// TestKystverketTagChecksums: the Norwegian capture's multi-sentence messages carry
+// tag blocks \g:n-2-9999,c:...*hh\ whose checksum covers "c:..." alone (the feed
+// adds g: after summing). They are accepted, so every line decodes: the 754
+// single-sentence lines and the 123 two-part type 5 messages, each with its c: time.
 func TestKystverketTagChecksums(t *testing.T) {
-	var rej Rejects
-	recs := readAll(t, dataFile(t, "kystverket/Ais1000Lines.nm4"), Options{Rejects: &rej})
-	assert.Equal(t, map[Reason]int64{BadChecksum: 246}, rej.Counts())
-	ex := rej.Examples()
-	require.NotEmpty(t, ex)
-	assert.Equal(t, int64(13), ex[0].Line)
-	assert.Contains(t, ex[0].Text, `\g:1-2-9999,c:1565218798*53\`)
-	require.Len(t, recs, 754)
-	for _, r := range recs {
-		require.NotZero(t, r.Has&HasTime)
-		require.True(t, !r.Time.Before(utc("2019-08-07T22:59:58Z")) && !r.Time.After(utc("2019-08-07T23:00:27Z")), "%v", r.Time)
+	for _, workers := range []int{1, 2} {
+		var rej Rejects
+		recs := readAll(t, dataFile(t, "kystverket/Ais1000Lines.nm4"), Options{Rejects: &rej, Workers: workers})
+		assert.Empty(t, rej.Counts())
+		require.Len(t, recs, 877)
+		types := map[uint8]int{}
+		for _, r := range recs {
+			types[r.Type]++
+			require.NotZero(t, r.Has&HasTime)
+			require.True(t, !r.Time.Before(utc("2019-08-07T22:59:58Z")) && !r.Time.After(utc("2019-08-07T23:00:27Z")), "%v", r.Time)
+		}
+		assert.Equal(t, map[uint8]int{1: 621, 3: 115, 5: 123, 18: 12, 24: 6}, types)
+
+		// Lines 13-14, decoded by hand from the 6-bit payload.
+		i := slices.IndexFunc(recs, func(r Record) bool { return r.Type == 5 })
+		require.GreaterOrEqual(t, i, 0)
+		r := recs[i]
+		assert.Equal(t, uint32(258488000), r.MMSI)
+		assert.Equal(t, utc("2019-08-07T22:59:58Z"), r.Time)
+		assert.Equal(t, "RIVA ITALIA", r.Static.Name)
+		assert.Equal(t, "LJTF", r.Static.Callsign)
+		assert.Equal(t, uint8(60), r.Static.ShipType)
+		assert.Equal(t, [4]uint16{20, 20, 3, 3}, [4]uint16{r.Static.ToBowM, r.Static.ToSternM, r.Static.ToPortM, r.Static.ToStarboardM})
+		assert.Zero(t, r.Has&(HasIMO|HasDestination|HasDraught))
 	}
 }

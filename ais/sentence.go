@@ -33,7 +33,10 @@ type sentence struct {
 	seqID     int16 // -1 when empty
 	channel   byte  // 0 when empty
 	group     groupTag
-	rest      []byte // another sentence after an escaped line end on the same line; nil when none
+	// groupUnsummed: the g: field lies outside the tag-block checksum (Kystverket);
+	// it must then agree with the fragment fields. See parseTagBlock.
+	groupUnsummed bool
+	rest          []byte // another sentence after an escaped line end on the same line; nil when none
 }
 
 // escapedEOL is a line end written out as text, which some archives (dma_aislib/ais250.txt) have between sentences.
@@ -121,7 +124,13 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 	if len(addr) != 5 || addr[2] != 'V' || addr[3] != 'D' || (addr[4] != 'M' && addr[4] != 'O') {
 		return lineReject, UnknownSentence
 	}
-	return lineSentence, parseVDM(body[comma+1:], s)
+	if r := parseVDM(body[comma+1:], s); r != "" {
+		return lineSentence, r
+	}
+	if s.groupUnsummed && (!s.group.ok || s.group.num != s.fragNum || s.group.count != s.fragCount) {
+		return lineReject, BadChecksum
+	}
+	return lineSentence, ""
 }
 
 // parseVDM reads the fields after the address: count, number, sequence id,

@@ -8,6 +8,12 @@ import (
 // parseTagBlock reads an NMEA 4.10 tag block (the text between the backslashes):
 // comma-separated k:v fields and a *hh checksum over them. It fills the
 // sentence's source (s:), time (c:, seconds or milliseconds) and group (g:).
+//
+// Kystverket's feed (kystverket/Ais1000Lines.nm4) puts a g: field in front of
+// a tag block already summed, without summing it again: \g:1-2-9999,c:1565218798*53\
+// carries the checksum of "c:1565218798" alone. Such a block is accepted with
+// s.groupUnsummed set, so that the caller can check the g: field against the
+// sentence's own (summed) fragment fields; any other checksum mismatch is a reject.
 func parseTagBlock(tb []byte, s *sentence) Reason {
 	star := bytes.LastIndexByte(tb, '*')
 	if star >= 0 {
@@ -15,8 +21,15 @@ func parseTagBlock(tb []byte, s *sentence) Reason {
 			return BadChecksum
 		}
 		want, ok := parseHex2(tb[star+1:])
-		if !ok || xorBytes(tb[:star]) != want {
+		if !ok {
 			return BadChecksum
+		}
+		if sum := xorBytes(tb[:star]); sum != want {
+			comma := bytes.IndexByte(tb[:star], ',')
+			if !bytes.HasPrefix(tb, []byte("g:")) || comma < 0 || sum^xorBytes(tb[:comma+1]) != want {
+				return BadChecksum
+			}
+			s.groupUnsummed = true
 		}
 		tb = tb[:star]
 	}
