@@ -101,7 +101,11 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	}
 	switch format {
 	case "nmea":
-		return NewNMEAReader(br, name, opt), nil
+		r := NewNMEAReader(br, name, opt)
+		if rc, ok := r.(io.Closer); ok {
+			c.push(rc.Close) // runs before the decompressors and the file it reads are closed
+		}
+		return r, nil
 	case "csv":
 		return newCSVReader(br, name, opt)
 	case "parquet":

@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -293,4 +295,31 @@ func FuzzOpenStream(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOpenCloseStopsWorkers: closing an NMEA input opened with several workers
+// before its end stops its reading and decoding goroutines at once (not when the
+// reader is garbage collected), plain or behind a decompressor.
+func TestOpenCloseStopsWorkers(t *testing.T) {
+	src := dataFile(t, "aishub/aishub_nmea-sample.txt") // 4 MB: many chunks
+	gz := archCompressFile(t, src, filepath.Join(t.TempDir(), "aishub.nmea.gz"), func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil })
+	for _, name := range []string{src, gz} {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			r, err := Open(name, Options{Workers: 4})
+			require.NoError(t, err)
+			for range 100 {
+				_, err := r.Next()
+				require.NoError(t, err)
+			}
+			require.Greater(t, runtime.NumGoroutine(), base, "workers running mid-file")
+			require.NoError(t, r.Close())
+			n := runtime.NumGoroutine() // polled here: require.Eventually would add goroutines of its own
+			for deadline := time.Now().Add(time.Second); n > base && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+				time.Sleep(time.Millisecond) // an exiting goroutine may still be counted an instant after Close
+			}
+			assert.LessOrEqual(t, n, base, "goroutines after Close vs before Open")
+			runtime.KeepAlive(r) // still referenced: no cleanup by the collector
+		})
+	}
 }

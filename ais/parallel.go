@@ -42,9 +42,10 @@ type pipe struct {
 	free  chan *job // finished jobs for reuse
 	stop  chan struct{}
 	once  sync.Once
+	wg    sync.WaitGroup // the reading and decoding goroutines
 }
 
-// close stops the goroutines.
+// close tells the goroutines to stop.
 func (p *pipe) close() { p.once.Do(func() { close(p.stop) }) }
 
 // newParallelReader starts opt.Workers framing goroutines and one reading goroutine over r.
@@ -57,15 +58,15 @@ func newParallelReader(r io.Reader, name string, opt Options) *parallelReader {
 	}
 	work := make(chan *job, w)
 	for range w {
-		go func() {
+		p.wg.Go(func() {
 			dec := newPayloadDecoder()
 			for j := range work {
 				j.frame(dec)
 				close(j.done)
 			}
-		}()
+		})
 	}
-	go p.read(r, work)
+	p.wg.Go(func() { p.read(r, work) })
 	pr := &parallelReader{st: newStream(name, opt), p: p}
 	runtime.AddCleanup(pr, (*pipe).close, p)
 	return pr
@@ -200,8 +201,12 @@ func (p *parallelReader) Next() (Record, error) {
 	}
 }
 
-// Close stops the reading and decoding goroutines when the caller gives up before the end of input.
+// Close stops the reading and decoding goroutines, when the caller gives up
+// before the end of input, and waits for them, so that what they read from
+// (a decompressor, a file) can be closed next. A read already under way is
+// waited for: prompt on files, as long as the writer takes on a pipe.
 func (p *parallelReader) Close() error {
 	p.p.close()
+	p.p.wg.Wait()
 	return nil
 }
