@@ -29,6 +29,10 @@ const (
 	colDraught
 	colDestination
 	colClass
+	colToBow
+	colToStern
+	colToPort
+	colToStarboard
 	numCols
 )
 
@@ -36,6 +40,7 @@ const (
 var columnNames = [numCols]string{
 	"mmsi", "time", "lat", "lon", "sog", "cog", "heading", "nav_status",
 	"name", "imo", "callsign", "ship_type", "length", "width", "draught", "destination", "class",
+	"to_bow", "to_stern", "to_port", "to_starboard",
 }
 
 // columnAliases are the header names recognised for each column, normalised by
@@ -58,7 +63,17 @@ var columnAliases = [numCols][]string{
 	colDraught:     {"draft", "draught"},
 	colDestination: {"destination"},
 	colClass:       {"transceiverclass", "transcieverclass", "typeofmobile", "class"},
+	// The antenna offsets, lettered as in ITU-R M.1371 (A bow, B stern, C port, D starboard):
+	// the Danish Maritime Authority's A, B, C, D (older exports: Size A ...). Its column
+	// list describes C as starboard and D as port; the letters are ITU's, which decides.
+	colToBow:       {"tobow", "sizea", "a"},
+	colToStern:     {"tostern", "sizeb", "b"},
+	colToPort:      {"toport", "sizec", "c"},
+	colToStarboard: {"tostarboard", "sized", "d"},
 }
+
+// dimCols are the antenna offset columns, used only all together.
+var dimCols = [...]int{colToBow, colToStern, colToPort, colToStarboard}
 
 // requiredCols must be found in every decoded archive.
 var requiredCols = [...]int{colMMSI, colTime, colLat, colLon}
@@ -112,6 +127,20 @@ func mapColumns(header []string, explicit map[string]string) ([numCols]int, erro
 		for c := range cols {
 			if cols[c] < 0 && !used[i] && indexOf(columnAliases[c], n) >= 0 {
 				cols[c], used[i] = i, true
+			}
+		}
+	}
+	// A lone "C" or "D" column is not an offset: the four come together or not at all.
+	found := 0
+	for _, c := range dimCols {
+		if cols[c] >= 0 {
+			found++
+		}
+	}
+	if found < len(dimCols) {
+		for _, c := range dimCols {
+			if _, named := explicit[columnNames[c]]; !named {
+				cols[c] = -1
 			}
 		}
 	}
@@ -360,10 +389,15 @@ func (d *rowDecoder) static(c cells, pos Record) Record {
 	} else if t, ok := shipTypes[strings.ToLower(c.text(d.cols[colShipType]))]; ok {
 		setShipType(&st, t)
 	}
-	length := positiveUint16(c, d.cols[colLength])
-	width := positiveUint16(c, d.cols[colWidth])
-	if length > 0 || width > 0 {
-		// Archives give only length and width: stored as bow and port offsets, so LengthM and WidthM are right.
+	var dims [len(dimCols)]uint16
+	for k, col := range dimCols {
+		dims[k] = positiveUint16(c, d.cols[col])
+	}
+	if dims != [len(dimCols)]uint16{} {
+		st.Static.ToBowM, st.Static.ToSternM, st.Static.ToPortM, st.Static.ToStarboardM = dims[0], dims[1], dims[2], dims[3]
+		st.Has |= HasDims
+	} else if length, width := positiveUint16(c, d.cols[colLength]), positiveUint16(c, d.cols[colWidth]); length > 0 || width > 0 {
+		// Only length and width: stored as bow and port offsets, so LengthM and WidthM are right.
 		st.Static.ToBowM, st.Static.ToPortM, st.Has = length, width, st.Has|HasDims
 	}
 	if v, ok, err := c.number(d.cols[colDraught]); err == nil && ok && v > 0 && v < 100 {

@@ -76,7 +76,7 @@ func TestCSVArchives(t *testing.T) {
 				Pos: Position{LatDeg: 55.6761, LonDeg: 12.5683, SOGKn: 12.3, COGDeg: 181.2, HeadingDeg: 180, NavStatus: 0}},
 			{Kind: KindStatic, MMSI: 219000001, Class: ClassA, Source: dma, Time: utc("2024-03-01T00:00:00Z"),
 				Has:    HasTime | HasName | HasCallsign | HasIMO | HasShipType | HasDims | HasDraught | HasDestination,
-				Static: Static{IMO: 9074729, Name: "DANA SEA", Callsign: "OXYZ2", ShipType: 70, ToBowM: 180, ToPortM: 28, DraughtM: 8.1, Destination: "AARHUS"}},
+				Static: Static{IMO: 9074729, Name: "DANA SEA", Callsign: "OXYZ2", ShipType: 70, ToBowM: 150, ToSternM: 30, ToPortM: 14, ToStarboardM: 14, DraughtM: 8.1, Destination: "AARHUS"}},
 			{Kind: KindPosition, MMSI: 219000002, Class: ClassB, Source: dma, Time: utc("2024-03-01T00:00:01Z"),
 				Has: HasTime | HasLatLon | HasSOG, Pos: Position{LatDeg: 55.5, LonDeg: 12}},
 			// dd/mm/yyyy: the 13th of March, not a 13th month; same static as before: no Static record.
@@ -141,6 +141,43 @@ func TestCSVColumnsAndLayouts(t *testing.T) {
 	}
 }
 
+// TestCSVDimensions: the antenna offsets A, B, C, D (Danish Maritime Authority;
+// "Size A" in older exports) fill all four dimensions; without them, or when
+// they are empty, Length and Width are kept as bow and port offsets; a lone
+// "C" or "D" column is not taken for an offset.
+func TestCSVDimensions(t *testing.T) {
+	const head = "mmsi,time,lat,lon,"
+	tests := []struct {
+		name, csv string
+		opt       Options
+		want      [4]uint16 // bow, stern, port, starboard; zero: no Static record
+	}{
+		{"DMA A B C D", head + "Length,Width,A,B,C,D\n219000001,2024-03-01 00:00:00,55,12,180,28,150,30,10,18\n", Options{}, [4]uint16{150, 30, 10, 18}},
+		{"DMA Size A", head + "Size A,Size B,Size C,Size D\n219000001,2024-03-01 00:00:00,55,12,150,30,10,18\n", Options{}, [4]uint16{150, 30, 10, 18}},
+		{"A-D empty: length and width", head + "Length,Width,A,B,C,D\n219000001,2024-03-01 00:00:00,55,12,180,28,,,,\n", Options{}, [4]uint16{180, 0, 28, 0}},
+		{"length and width only", head + "Length,Width\n219000001,2024-03-01 00:00:00,55,12,180,28\n", Options{}, [4]uint16{180, 0, 28, 0}},
+		{"lone C is no offset", head + "C\n219000001,2024-03-01 00:00:00,55,12,7\n", Options{}, [4]uint16{}},
+		{"mapped offsets", head + "bow,stern,p,s\n219000001,2024-03-01 00:00:00,55,12,150,30,10,18\n",
+			Options{Columns: map[string]string{"to_bow": "bow", "to_stern": "stern", "to_port": "p", "to_starboard": "s"}}, [4]uint16{150, 30, 10, 18}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := newCSVReader(strings.NewReader(tt.csv), "x.csv", tt.opt)
+			require.NoError(t, err)
+			recs := archReadAll(t, r)
+			if tt.want == [4]uint16{} {
+				require.Len(t, recs, 1)
+				return
+			}
+			require.Len(t, recs, 2)
+			st := recs[1]
+			require.Equal(t, KindStatic, st.Kind)
+			assert.Equal(t, HasTime|HasDims, st.Has)
+			assert.Equal(t, tt.want, [4]uint16{st.Static.ToBowM, st.Static.ToSternM, st.Static.ToPortM, st.Static.ToStarboardM})
+		})
+	}
+}
+
 func TestCSVAnonymisedIDs(t *testing.T) {
 	in := "vessel,time,lat,lon\nA7F3-xx,2023-01-01 00:00:00,1,2\nB001,2023-01-01 00:00:01,1,2\nA7F3-xx,2023-01-01 00:00:02,1,2\n"
 	r, err := newCSVReader(strings.NewReader(in), "anon.csv", Options{Columns: map[string]string{"mmsi": "vessel"}})
@@ -183,7 +220,7 @@ func TestCSVHeaderErrors(t *testing.T) {
 		{"missing columns", "MMSI,Speed,Lat\n1,2,3\n", Options{},
 			"x.csv: header lacks time, lon (columns: MMSI, Speed, Lat); map them with --columns, e.g. mmsi=ID,time=ts"},
 		{"unknown canonical name", "a,b\n", Options{Columns: map[string]string{"vessel": "a"}},
-			`x.csv: unknown column "vessel" in mapping (want one of mmsi, time, lat, lon, sog, cog, heading, nav_status, name, imo, callsign, ship_type, length, width, draught, destination, class)`},
+			`x.csv: unknown column "vessel" in mapping (want one of mmsi, time, lat, lon, sog, cog, heading, nav_status, name, imo, callsign, ship_type, length, width, draught, destination, class, to_bow, to_stern, to_port, to_starboard)`},
 		{"mapped column absent", "a,b\n", Options{Columns: map[string]string{"mmsi": "ID"}},
 			`x.csv: column "ID" (for mmsi) not in header`},
 		{"empty", "", Options{}, "x.csv: empty CSV, no header"},

@@ -28,7 +28,7 @@ type ReadCloser interface {
 // Options say how to read an input. The zero value auto-detects everything.
 type Options struct {
 	Format     string            // "", "nmea", "csv" or "parquet"; "" detects from content and name
-	Columns    map[string]string // canonical name (mmsi, time, lat, lon, sog, cog, heading, name, imo, callsign, ship_type, length, width, draught, class) -> header name
+	Columns    map[string]string // canonical name (mmsi, time, lat, lon, sog, cog, heading, nav_status, name, imo, callsign, ship_type, length, width, draught, destination, class, to_bow, to_stern, to_port, to_starboard) -> header name
 	TimeLayout string            // Go time layout of the CSV time column; "" auto-detects
 	Workers    int               // decoding goroutines for large inputs; <= 0 means 1
 	Rejects    *Rejects          // where bad lines are counted; nil discards

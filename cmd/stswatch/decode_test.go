@@ -111,3 +111,16 @@ func TestAppendRecordJSON(t *testing.T) {
 	assert.NotContains(t, m, "time")
 	assert.NotContains(t, m, "lat")
 }
+
+// TestDecodeCommandDMACSV: a Danish Maritime Authority CSV row prints its real
+// antenna offsets (columns A, B, C, D), not length and width folded into bow and port.
+func TestDecodeCommandDMACSV(t *testing.T) {
+	objs, _, err := runDecodeCmd(t, "--workers", "1", "../../ais/testdata/dma.csv")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(objs), 2)
+	assert.Equal(t, map[string]any{
+		"type": 0.0, "mmsi": 219000001.0, "time": "2024-03-01T00:00:00Z", "class": "A", "imo": 9074729.0,
+		"callsign": "OXYZ2", "name": "DANA SEA", "ship_type": 70.0, "to_bow": 150.0, "to_stern": 30.0,
+		"to_port": 14.0, "to_starboard": 14.0, "draught": 8.1, "destination": "AARHUS", "flag": "DK",
+	}, objs[1])
+}
