@@ -14,9 +14,19 @@ import (
 // watermark has passed them; then, in time order, each joins the sub-track
 // (segment) it is consistent with — as GFW's segmenter does — so a single
 // far-off fix stays a one-fix segment that is never used, and two ships on one
-// MMSI become two segments instead of a zig-zag.
+// MMSI become two segments instead of a zig-zag. A new segment that goes on
+// while the old one has fallen silent (a position correction, a GNSS jump)
+// takes the old one over.
+//
+// Thinning bounds memory for 2 s reporters: per MMSI, 30 s bucket and
+// 0.02-degree cell, only the earliest fix is kept. The cell keeps two ships on
+// one MMSI (fixes that cannot both be true are kilometres apart) from thinning
+// each other away, and the kept set depends only on the input, not on its order.
 const (
-	bucketMs    = 30_000 // at most one fix per MMSI per 30 s bucket (the earliest): bounds memory for 2 s reporters; 30 s at 2 kn is 31 m
+	bucketMs    = 30_000 // thinning bucket; 30 s at 2 kn is 31 m
+	cellsPerDeg = 50     // thinning cells per degree (0.02°, 2.2 km of latitude)
+	maxPerBkt   = 8      // fixes kept per MMSI and bucket at most (the earliest), against position garbage
+	takeoverN   = 3      // a new segment takes over one silent for this many of its fix intervals
 	minSegFixes = 3      // a segment is used by the detectors once it has this many fixes
 	maxSegments = 4      // segments per MMSI
 	maxSegFixes = 4096   // fixes kept per segment at most (34 h at one per 30 s); the oldest quarter goes first
@@ -58,6 +68,8 @@ type vessel struct {
 	Pending    []fix         // accepted, not yet final (at or after the watermark), sorted
 	Statics    []ais.Record  // static records not yet final, sorted by compareRecords, repeats dropped
 	LastFinal  int64         // time of the newest final fix, 0 before the first
+	FinalBkt   int64         // thinning bucket of the newest final fix
+	FinalCells []uint64      // thinning cells of the final fixes in FinalBkt
 	LastHeard  int64         // newest final record time of any kind
 	Segs       []*segment
 	NextSub    uint8
@@ -69,6 +81,7 @@ type vessel struct {
 // segment is one consistent track of an MMSI (a sub-track when the MMSI is shared).
 type segment struct {
 	Sub      uint8
+	First    int64 // time of the first fix ever assigned
 	Fixes    []fix // sorted by time, never empty
 	Cur      int   // index of the first fix after the last step time
 	N        int   // fixes ever assigned
@@ -110,37 +123,66 @@ func (s *segment) last() *fix { return &s.Fixes[len(s.Fixes)-1] }
 // usable reports whether the detectors use the segment.
 func (s *segment) usable() bool { return s.N >= minSegFixes }
 
-// add inserts an accepted fix into the pending buffer: at most one fix per
-// 30 s bucket, the earliest, so the kept set does not depend on input order.
-// It allocates only when the buffer grows.
+// bucket is the thinning bucket of a fix.
+func (f fix) bucket() int64 { return floorDiv(f.T, bucketMs) }
+
+// cell is the thinning cell of a fix.
+func (f fix) cell() uint64 {
+	return uint64(uint32(int32(math.Floor(f.LatDeg*cellsPerDeg))))<<32 | uint64(uint32(int32(math.Floor(f.LonDeg*cellsPerDeg))))
+}
+
+// add inserts an accepted fix into the pending buffer, keeping per 30 s bucket
+// and cell only the earliest fix (at most maxPerBkt per bucket, the earliest),
+// so the kept set does not depend on input order. It allocates only when the
+// buffer grows.
 func (v *vessel) add(f fix, c *counters) {
-	b := f.T / bucketMs
-	if v.LastFinal > 0 && v.LastFinal/bucketMs == b { // an earlier fix of this bucket is final
+	b, cell := f.bucket(), f.cell()
+	if b == v.FinalBkt && slices.Contains(v.FinalCells, cell) { // an earlier fix of this bucket and cell is final
 		c.Thinned++
 		return
 	}
+	p := v.Pending
+	hi := len(p)
+	for hi > 0 && p[hi-1].bucket() > b {
+		hi--
+	}
+	lo := hi
+	for lo > 0 && p[lo-1].bucket() == b {
+		lo--
+	}
+	for j := lo; j < hi; j++ {
+		if p[j].cell() != cell {
+			continue
+		}
+		if p[j].T == f.T && p[j].LatDeg == f.LatDeg && p[j].LonDeg == f.LonDeg {
+			c.Duplicates++
+			return
+		}
+		c.Thinned++
+		if f.less(p[j]) {
+			v.Pending = slices.Delete(p, j, j+1)
+			v.insert(f)
+		}
+		return
+	}
+	if hi-lo >= maxPerBkt {
+		c.Thinned++
+		if !f.less(p[hi-1]) {
+			return
+		}
+		v.Pending = slices.Delete(p, hi-1, hi)
+	}
+	v.insert(f)
+}
+
+// insert puts a fix into the sorted pending buffer.
+func (v *vessel) insert(f fix) {
 	p := v.Pending
 	i := len(p)
 	for i > 0 && f.less(p[i-1]) {
 		i--
 	}
-	if i > 0 && p[i-1].T/bucketMs == b {
-		if p[i-1].T == f.T && p[i-1].LatDeg == f.LatDeg && p[i-1].LonDeg == f.LonDeg {
-			c.Duplicates++
-		} else {
-			c.Thinned++
-		}
-		return
-	}
-	if i < len(p) && p[i].T/bucketMs == b {
-		p[i] = f
-		c.Thinned++
-		return
-	}
-	p = append(p, fix{})
-	copy(p[i+1:], p[i:])
-	p[i] = f
-	v.Pending = p
+	v.Pending = slices.Insert(p, i, f)
 }
 
 // addStatic queues a static record until it is final. Vessels repeat the same
@@ -169,9 +211,15 @@ func sameStatic(a, b *ais.Record) bool {
 // order, and returns the newest one moved.
 func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
 	n := 0
-	for n < len(v.Pending) && v.Pending[n].T <= horizon {
-		d.assign(v, v.Pending[n])
-		n++
+	for ; n < len(v.Pending) && v.Pending[n].T <= horizon; n++ {
+		f := v.Pending[n]
+		if b := f.bucket(); b != v.FinalBkt {
+			v.FinalBkt, v.FinalCells = b, v.FinalCells[:0]
+		}
+		if c := f.cell(); !slices.Contains(v.FinalCells, c) {
+			v.FinalCells = append(v.FinalCells, c)
+		}
+		d.assign(v, f)
 	}
 	if n == 0 {
 		return fix{}, false
@@ -183,16 +231,21 @@ func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
 	return f, true
 }
 
-// assign puts a final fix on the nearest segment it is consistent with
-// (implied speed within MaxImpliedSpeedKn), or starts a new segment.
+// assign puts a final fix on the nearest used segment it is consistent with
+// (implied speed within MaxImpliedSpeedKn), else on the nearest consistent
+// unused one (an old stray fix the vessel happens to pass must not capture
+// its track), or starts a new segment.
 func (d *Detector) assign(v *vessel, f fix) {
 	maxMps := d.cfg.Track.MaxImpliedSpeedKn * mpsPerKn
-	best, bestD := -1, math.Inf(1)
+	best, bestD, bestUsed := -1, math.Inf(1), false
 	for i, s := range v.Segs {
 		l := s.last()
 		dist := geo.DistanceM(l.LatDeg, l.LonDeg, f.LatDeg, f.LonDeg)
-		if dist <= maxMps*float64(f.T-l.T)/1000+speedSlackM && dist < bestD {
-			best, bestD = i, dist
+		if dist > maxMps*float64(f.T-l.T)/1000+speedSlackM {
+			continue
+		}
+		if used := s.usable(); (used && !bestUsed) || (used == bestUsed && dist < bestD) {
+			best, bestD, bestUsed = i, dist, used
 		}
 	}
 	if best < 0 {
@@ -202,7 +255,7 @@ func (d *Detector) assign(v *vessel, f fix) {
 			return
 		}
 		s.Fixes = append(s.Fixes, f)
-		s.N = 1
+		s.N, s.First = 1, f.T
 		return
 	}
 	s := v.Segs[best]
@@ -224,12 +277,60 @@ func (d *Detector) assign(v *vessel, f fix) {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur = max(0, s.Cur-k)
 	}
+	prev := l.T
 	s.Fixes = append(s.Fixes, f)
 	s.N++
 	s.Covered = false
-	if s.N == minSegFixes {
-		d.checkShared(v, s)
+	if s.usable() {
+		d.checkShared(v, s, prev)
+		d.takeOver(v, s)
 	}
+}
+
+// takeOver lets a used segment s continue the track of a used segment that
+// has been silent since before s began, for takeoverN of its fix intervals
+// (at most MaxInterpGap): a position correction or a GNSS jump that stuck,
+// not a second ship. The old segment keeps its sub-track key, so runs and
+// gaps follow the vessel across the jump; s is removed.
+func (d *Detector) takeOver(v *vessel, s *segment) {
+	now := s.last().T
+	for _, o := range v.Segs {
+		if o == s || !o.usable() {
+			continue
+		}
+		ol := *o.last()
+		if ol.T >= s.First || now-ol.T < min(takeoverN*o.interval(), d.p.interp) {
+			continue
+		}
+		first := s.Fixes[0]
+		if first.T-ol.T >= d.p.gapMin {
+			d.gapEnded(v, o, ol, first, geo.DistanceM(ol.LatDeg, ol.LonDeg, first.LatDeg, first.LonDeg))
+		}
+		if s.Cur > 0 {
+			o.Cur = len(o.Fixes) + s.Cur
+		}
+		o.Fixes = append(o.Fixes, s.Fixes...)
+		o.N += s.N
+		o.Covered, o.Present, o.NearDark, o.Port = false, s.Present, nil, s.Port
+		switch {
+		case s.Loiter == nil:
+		case o.Loiter == nil:
+			o.Loiter = s.Loiter
+		default:
+			o.Loiter.Last = s.Loiter.Last
+			o.Loiter.Samples = append(o.Loiter.Samples, s.Loiter.Samples...)
+		}
+		v.Segs = slices.DeleteFunc(v.Segs, func(x *segment) bool { return x == s })
+		return
+	}
+}
+
+// interval is the segment's mean time between its kept fixes, Unix ms.
+func (s *segment) interval() int64 {
+	if len(s.Fixes) < 2 {
+		return 0
+	}
+	return (s.last().T - s.Fixes[0].T) / int64(len(s.Fixes)-1)
 }
 
 // newSegment adds a segment to the vessel, replacing its oldest unused one
@@ -255,16 +356,18 @@ func (d *Detector) newSegment(v *vessel) *segment {
 	return s
 }
 
-// checkShared reports the MMSI once as "mmsi-shared" when a second used
-// segment appears while another used one was heard during its life: two ships
-// on one MMSI, or fixes that repeatedly cannot both be true.
-func (d *Detector) checkShared(v *vessel, s *segment) {
+// checkShared reports the MMSI once as "mmsi-shared" when fixes keep
+// alternating between two used segments: s got a fix (its previous one at
+// prevMs) while another used segment, heard before prevMs, was heard since.
+// One excursion that returns (a few bad fixes) does not count; two ships on
+// one MMSI do.
+func (d *Detector) checkShared(v *vessel, s *segment, prevMs int64) {
 	if v.Shared {
 		return
 	}
-	first, l := s.Fixes[0], s.last()
+	l := s.last()
 	for _, o := range v.Segs {
-		if o == s || !o.usable() || o.last().T < first.T {
+		if o == s || !o.usable() || o.last().T <= prevMs || o.First >= prevMs {
 			continue
 		}
 		v.Shared = true

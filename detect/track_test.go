@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo"
 )
 
 // noSOG strips the reported speed and course, as in CSV exports without them.
@@ -67,4 +69,116 @@ func TestThinningKeepsEarliestFixPerBucket(t *testing.T) {
 		assert.Equal(t, base.Add(time.Duration(i)*30*time.Second), p.Time)
 	}
 	assert.Equal(t, int64(len(recs)-20), d.Stats().Thinned)
+}
+
+// shifted moves every record from index i on by northM, eastM.
+func shifted(recs []ais.Record, i int, northM, eastM float64) []ais.Record {
+	for ; i < len(recs); i++ {
+		recs[i].Pos.LatDeg, recs[i].Pos.LonDeg = offset(recs[i].Pos.LatDeg, recs[i].Pos.LonDeg, northM, eastM)
+	}
+	return recs
+}
+
+// delayed shifts every record's time by d.
+func delayed(recs []ais.Record, d time.Duration) []ais.Record {
+	for i := range recs {
+		recs[i].Time = recs[i].Time.Add(d)
+	}
+	return recs
+}
+
+func TestTwoFrequentShipsOnOneMMSI(t *testing.T) {
+	// two ships 400 km apart both on mmsiKP, each every 10 s, the second a few
+	// seconds behind the first (so it is never the earliest of a 30 s bucket);
+	// a slow vessel near each gives coverage, so a track starved of fixes would show as a gap
+	const lat, lon = 36.0, 124.0
+	latB, lonB := offset(lat, lon, 400_000, 0)
+	latA1, lonA1 := offset(lat, lon, 0, 9*mpsPerKn*8*3600)
+	latB1, lonB1 := offset(latB, lonB, 0, -9*mpsPerKn*8*3600)
+	latCA, lonCA := offset(lat, lon, -20_000, 0)
+	latCB, lonCB := offset(latB, lonB, 20_000, 0)
+	for _, lag := range []time.Duration{3 * time.Second, 7 * time.Second} {
+		t.Run(lag.String(), func(t *testing.T) {
+			recs := merge(
+				legs(mmsiKP, 10*time.Second, leg{0, 8 * time.Hour, lat, lon, latA1, lonA1}),
+				delayed(legs(mmsiKP, 10*time.Second, leg{0, 8 * time.Hour, latB, lonB, latB1, lonB1}), lag),
+				legs(mmsiX, time.Minute, stay(0, 8*time.Hour, latCA, lonCA)),
+				legs(mmsiY, time.Minute, stay(0, 8*time.Hour, latCB, lonCB)),
+			)
+			evs := detect(t, DefaultConfig(), Env{}, recs)
+			// the same events when each block of 40 records (under 5 min) arrives newest first
+			late := slices.Clone(recs)
+			for i := 0; i < len(late); i += 40 {
+				slices.Reverse(late[i:min(i+40, len(late))])
+			}
+			assert.Equal(t, evs, detect(t, DefaultConfig(), Env{}, late), "independent of arrival order")
+			ids := ofType(evs, TypeIdentity, StatusClosed)
+			var shared []Event
+			for _, e := range ids {
+				if e.Anomaly == AnomalyMMSIShared {
+					shared = append(shared, e)
+				}
+			}
+			require.Len(t, shared, 1)
+			assert.Equal(t, []uint32{mmsiKP}, mmsis(shared[0]))
+			assert.Less(t, shared[0].Start.Sub(base), 10*time.Minute, "reported as soon as both tracks are established")
+			assert.Empty(t, ofType(evs, TypeGap, StatusClosed), "neither track starves")
+			assert.Empty(t, ofType(evs, TypeEncounter, StatusClosed))
+			for _, e := range ofType(evs, TypeLoitering, StatusClosed) {
+				assert.NotEqual(t, uint32(mmsiKP), e.Vessels[0].MMSI, "neither ship loiters")
+			}
+		})
+	}
+}
+
+func TestPositionJumpKeepsTracking(t *testing.T) {
+	// one vessel every 10 s for 10 h: at 4 h its positions shift 3 km east for
+	// good (a position correction), at 7 h one fix spikes 20 km north; a slow
+	// vessel 20 km off gives coverage, so a dropped track would show as a gap
+	const lat, lon = 36.0, 124.0
+	latC, lonC := offset(lat, lon, -20_000, 0)
+	for _, tc := range []struct {
+		name   string
+		sogKn  float64
+		loiter int
+	}{
+		{"moving", 9, 0},
+		{"drifting", 0.5, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lat1, lon1 := offset(lat, lon, tc.sogKn*mpsPerKn*10*3600, 0)
+			recs := legs(mmsiKP, 10*time.Second, leg{0, 10 * time.Hour, lat, lon, lat1, lon1})
+			recs = shifted(recs, 4*360, 0, 3000)
+			spike := 7 * 360
+			recs[spike].Pos.LatDeg, recs[spike].Pos.LonDeg = offset(recs[spike].Pos.LatDeg, recs[spike].Pos.LonDeg, 20_000, 0)
+			recs = merge(recs, legs(mmsiX, time.Minute, stay(0, 10*time.Hour, latC, lonC)))
+
+			var evs []Event
+			d := New(DefaultConfig(), Env{}, func(e Event) { evs = append(evs, e) })
+			for _, r := range recs {
+				d.Push(r)
+			}
+			_, pts, ok := d.Vessel(mmsiKP)
+			require.True(t, ok)
+			last := pts[len(pts)-1]
+			assert.Greater(t, last.Time.Sub(base), 9*time.Hour+50*time.Minute, "still tracked at the end")
+			wantLat, wantLon := offset(lat+(lat1-lat)*last.Time.Sub(base).Hours()/10, lon, 0, 3000)
+			assert.Less(t, geo.DistanceM(wantLat, wantLon, last.LatDeg, last.LonDeg), 100.0, "on the shifted track")
+			d.Flush()
+
+			assert.Empty(t, ofType(evs, TypeGap, StatusClosed), "no false gap")
+			assert.Empty(t, ofType(evs, TypeIdentity, StatusClosed), "one ship, not two")
+			assert.Equal(t, int64(1), d.Stats().Outliers, "only the spike")
+			var lo []Event
+			for _, e := range ofType(evs, TypeLoitering, StatusClosed) {
+				if e.Vessels[0].MMSI == mmsiKP {
+					lo = append(lo, e)
+				}
+			}
+			require.Len(t, lo, tc.loiter, "not split by the jump")
+			if tc.loiter > 0 {
+				assert.Greater(t, lo[0].End.Sub(lo[0].Start), 9*time.Hour, "one run across the jump")
+			}
+		})
+	}
 }
