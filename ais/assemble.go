@@ -39,6 +39,7 @@ type fragGroup struct {
 	hasTime bool
 	source  string
 	used    bool
+	unnamed bool // opened by a tag-block fragment that names no source (s:)
 }
 
 // assembler joins multi-sentence messages. It is robust to sentences of other
@@ -74,9 +75,8 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 	s := f.s
 	key := groupKey{source: f.source, channel: s.channel, seqID: s.seqID, count: s.fragCount, groupID: s.group.id, tagged: s.group.ok}
 	i := s.fragNum - 1
-	// NMEA 4.10 names the source (s:) in the first sentence of a group only, so a
-	// later part that names none joins the open group of any source.
-	g = a.find(key, s.group.ok && s.source == nil && i > 0)
+	unnamed := s.group.ok && s.source == nil
+	g = a.find(key, unnamed)
 	if g != nil && g.have&(1<<i) != 0 {
 		if bytes.Equal(g.part(i), s.payload) {
 			return nil, 0, nil, false // a duplicated part
@@ -86,7 +86,7 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 	}
 	if g == nil {
 		g = a.slot()
-		g.key, g.used, g.have, g.opened = key, true, 0, a.seq
+		g.key, g.used, g.have, g.opened, g.unnamed = key, true, 0, a.seq, unnamed
 		g.time, g.hasTime, g.source = f.time, f.hasTime, f.source
 		a.open++
 	}
@@ -116,9 +116,13 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 // part returns the payload of fragment i+1.
 func (g *fragGroup) part(i uint8) []byte { return g.lines[i][g.payload[i][0]:g.payload[i][1]] }
 
-// find returns the open group of key, nil when there is none. With anySource
-// the key's source is not compared, and of several matches the latest opened wins.
-func (a *assembler) find(key groupKey, anySource bool) *fragGroup {
+// find returns the open group of key, nil when there is none.
+//
+// NMEA 4.10 names the source (s:) in the first sentence of a tag-block group
+// only, so a tag-block fragment naming none (unnamed) may join a group of any
+// source, and a named one a group opened by unnamed fragments (which then takes
+// its source); of several such groups the latest opened wins.
+func (a *assembler) find(key groupKey, unnamed bool) *fragGroup {
 	if a.open == 0 {
 		return nil
 	}
@@ -133,9 +137,12 @@ func (a *assembler) find(key groupKey, anySource bool) *fragGroup {
 		}
 		k := g.key
 		k.source = key.source
-		if anySource && k == key && (found == nil || g.opened > found.opened) {
+		if key.tagged && k == key && (unnamed || g.unnamed) && (found == nil || g.opened > found.opened) {
 			found = g
 		}
+	}
+	if found != nil && found.unnamed && !unnamed {
+		found.key.source, found.unnamed = key.source, false
 	}
 	return found
 }

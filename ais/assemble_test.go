@@ -42,6 +42,7 @@ func TestAssembler(t *testing.T) {
 		{name: "tag block group across sources", lines: []string{tag("g:1-2-27300,s:b003669710,c:1428621738") + part1, tag("g:2-2-27300,n:636995") + part2}, statics: 1},
 		{name: "tag block groups of two sources, one id", lines: []string{tag("g:1-2-5,s:r1") + part1, tag("g:1-2-5,s:r2") + part1, tag("g:2-2-5,s:r1") + part2, tag("g:2-2-5,s:r2") + part2}, statics: 2},
 		{name: "tag block groups of two sources, later parts unnamed", lines: []string{tag("g:1-2-5,s:r1") + part1, tag("g:1-2-5,s:r2") + frag(1, 2, 1, "B", p1, 0), tag("g:2-2-5") + part2, tag("g:2-2-5") + frag(2, 2, 1, "B", "88888888880", 2)}, statics: 2},
+		{name: "tag block group, unnamed part first", lines: []string{tag("g:2-2-27300,n:636995") + part2, tag("g:1-2-27300,s:b003669710,c:1428621738") + part1}, statics: 1},
 		{name: "constant group id, interleaved messages", lines: []string{tag("g:1-2-9999") + part1, tag("g:1-2-9999") + frag(1, 2, 2, "B", p1, 0), tag("g:2-2-9999") + part2, tag("g:2-2-9999") + frag(2, 2, 2, "B", "88888888880", 2)}, statics: 2},
 		{name: "three parts", lines: []string{frag(1, 3, 4, "A", p1[:20], 0), frag(3, 3, 4, "A", "88888888880", 2), frag(2, 3, 4, "A", p1[20:], 0)}, statics: 1},
 	}
@@ -68,15 +69,17 @@ func TestAssembler(t *testing.T) {
 	}
 }
 
-// TestAssemblerTimeAndSource: a message takes the time and source of its first part.
+// TestAssemblerTimeAndSource: a message takes the time and source of its first
+// part, whichever order the parts come in.
 func TestAssemblerTimeAndSource(t *testing.T) {
-	recs := readString(t, strings.Join([]string{
-		tag("g:1-2-27300,s:b003669710,c:1428621738") + part1,
-		tag("g:2-2-27300,c:1428621739") + part2,
-	}, "\n"), Options{})
-	require.Len(t, recs, 1)
-	assert.Equal(t, "b003669710", recs[0].Source)
-	assert.Equal(t, int64(1428621738), recs[0].Time.Unix())
+	first := tag("g:1-2-27300,s:b003669710,c:1428621738") + part1
+	second := tag("g:2-2-27300,c:1428621739") + part2
+	for _, lines := range [][]string{{first, second}, {second, first}} {
+		recs := readString(t, strings.Join(lines, "\n"), Options{})
+		require.Len(t, recs, 1)
+		assert.Equal(t, "b003669710", recs[0].Source)
+		assert.Equal(t, int64(1428621738), recs[0].Time.Unix())
+	}
 }
 
 // TestAssemblerBounded: open groups are evicted by count and by age, so memory stays bounded.

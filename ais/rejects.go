@@ -19,8 +19,7 @@ const (
 	LineTooLong     Reason = "line-too-long"
 	Binary          Reason = "binary"
 	BadPayload      Reason = "bad-payload"
-	EmptyPayload    Reason = "empty-payload"    // a sentence with a valid checksum but no payload characters
-	UnsupportedType Reason = "unsupported-type" // not a reject: valid types stswatch passes over are counted by AddPassed
+	EmptyPayload    Reason = "empty-payload" // a sentence with a valid checksum but no payload characters
 )
 
 // maxExamples is how many example lines are kept per reason.
