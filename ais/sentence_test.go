@@ -56,6 +56,7 @@ func TestFrameLine(t *testing.T) {
 		{name: "unsummed field other than g:", line: `\s:x,c:1565218798*53\` + pos1, kind: lineReject, reason: BadChecksum},
 		{name: "tag block one-digit checksum", line: "\\g:1-2-73874*A\\" + pos1, kind: lineReject, reason: BadChecksum},
 		{name: "tag block bad time", line: tag("c:12x") + pos1, kind: lineReject, reason: BadField},
+		{name: "tag block time past int64", line: tag("c:9999999999999999999") + pos1, kind: lineReject, reason: BadField},
 		{name: "tag block bad group", line: tag("g:3-2-1") + pos1, kind: lineReject, reason: BadField},
 		{name: "tag block unclosed", line: "\\c:1418169601*00!AIVDM", kind: lineReject, reason: Truncated},
 		{name: "unix seconds before", line: "1325394060 " + pos1, kind: lineSentence, time: "2012-01-01T05:01:00Z", fragNum: 1, fragCnt: 1, seqID: -1, channel: 'B', payload: "15NBj>PP1gG>1PVKTDTUJOv00<0M"},

@@ -2,6 +2,7 @@ package ais
 
 import (
 	"bytes"
+	"math"
 	"time"
 )
 
@@ -111,7 +112,7 @@ func parseUnix(b []byte) (time.Time, bool) {
 		b, frac = b[:i], b[i+1:]
 	}
 	n, ok := parseUint(b)
-	if !ok {
+	if !ok || n > math.MaxInt64 {
 		return time.Time{}, false
 	}
 	var t time.Time
