@@ -287,11 +287,14 @@ func (d *Detector) assign(v *vessel, f fix) {
 	}
 }
 
-// takeOver lets a used segment s continue the track of a used segment that
-// has been silent since before s began, for takeoverN of its fix intervals
-// (at most MaxInterpGap): a position correction or a GNSS jump that stuck,
-// not a second ship. The old segment keeps its sub-track key, so runs and
-// gaps follow the vessel across the jump; s is removed.
+// takeOver lets a used segment s continue the track of a used segment o that
+// has been silent for takeoverN of its fix intervals (at most MaxInterpGap)
+// while s got at least minSegFixes fixes: a position correction or a GNSS
+// jump that stuck. It does not when s was already a used track before o fell
+// silent (two ships on one MMSI). The fixes s had before o's last one (a
+// stray fix that the new positions happened to join) are dropped as outliers.
+// o keeps its sub-track key, so runs and gaps follow the vessel across the
+// jump; s is removed.
 func (d *Detector) takeOver(v *vessel, s *segment) {
 	now := s.last().T
 	for _, o := range v.Segs {
@@ -299,18 +302,25 @@ func (d *Detector) takeOver(v *vessel, s *segment) {
 			continue
 		}
 		ol := *o.last()
-		if ol.T >= s.First || now-ol.T < min(takeoverN*o.interval(), d.p.interp) {
+		if now-ol.T < min(takeoverN*o.interval(), d.p.interp) {
 			continue
 		}
-		first := s.Fixes[0]
+		i, _ := slices.BinarySearchFunc(s.Fixes, ol.T+1, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+		after := len(s.Fixes) - i
+		before := s.N - after
+		if before >= minSegFixes || after < minSegFixes {
+			continue
+		}
+		first := s.Fixes[i]
 		if first.T-ol.T >= d.p.gapMin {
 			d.gapEnded(v, o, ol, first, geo.DistanceM(ol.LatDeg, ol.LonDeg, first.LatDeg, first.LonDeg))
 		}
-		if s.Cur > 0 {
-			o.Cur = len(o.Fixes) + s.Cur
+		if s.Cur > i {
+			o.Cur = len(o.Fixes) + s.Cur - i
 		}
-		o.Fixes = append(o.Fixes, s.Fixes...)
-		o.N += s.N
+		o.Fixes = append(o.Fixes, s.Fixes[i:]...)
+		o.N += after
+		d.s.Counts.Outliers += int64(before)
 		o.Covered, o.Present, o.NearDark, o.Port = false, s.Present, nil, s.Port
 		switch {
 		case s.Loiter == nil:

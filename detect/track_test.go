@@ -132,8 +132,9 @@ func TestTwoFrequentShipsOnOneMMSI(t *testing.T) {
 }
 
 func TestPositionJumpKeepsTracking(t *testing.T) {
-	// one vessel every 10 s for 10 h: at 4 h its positions shift 3 km east for
-	// good (a position correction), at 7 h one fix spikes 20 km north; a slow
+	// one vessel every 10 s for 10 h: at 1 h one fix spikes 20 km north (onto
+	// its own course, 72 min ahead when moving), at 3 h its positions shift
+	// 3 km east for good (a position correction); a slow
 	// vessel 20 km off gives coverage, so a dropped track would show as a gap
 	const lat, lon = 36.0, 124.0
 	latC, lonC := offset(lat, lon, -20_000, 0)
@@ -148,8 +149,8 @@ func TestPositionJumpKeepsTracking(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			lat1, lon1 := offset(lat, lon, tc.sogKn*mpsPerKn*10*3600, 0)
 			recs := legs(mmsiKP, 10*time.Second, leg{0, 10 * time.Hour, lat, lon, lat1, lon1})
-			recs = shifted(recs, 4*360, 0, 3000)
-			spike := 7 * 360
+			recs = shifted(recs, 3*360, 0, 3000)
+			spike := 1 * 360
 			recs[spike].Pos.LatDeg, recs[spike].Pos.LonDeg = offset(recs[spike].Pos.LatDeg, recs[spike].Pos.LonDeg, 20_000, 0)
 			recs = merge(recs, legs(mmsiX, time.Minute, stay(0, 10*time.Hour, latC, lonC)))
 
