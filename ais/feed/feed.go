@@ -126,6 +126,8 @@ type Reader struct {
 	skip      int64    // lines still to skip on this connection (replay)
 	backoff   Backoff
 	stop      func() bool
+	closed    chan struct{} // closed by Close: the feed ends as when the context does
+	closeOnce sync.Once
 	connected bool       // a connection was made before: the next one is a reconnect
 	mu        sync.Mutex // guards conn against the context's AfterFunc
 }
@@ -150,7 +152,7 @@ func Open(ctx context.Context, src Source, opt Options) *Reader {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: Backoff{Min: opt.MinBackoff, Max: opt.MaxBackoff}}
+	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: Backoff{Min: opt.MinBackoff, Max: opt.MaxBackoff}, closed: make(chan struct{})}
 	r.lines.Store(opt.Offset)
 	r.stop = context.AfterFunc(ctx, r.closeConn)
 	return r
@@ -253,21 +255,33 @@ func (r *Reader) duplicate(line []byte, now time.Time) bool {
 	return true
 }
 
-// Close releases the connection; Read then returns io.EOF.
+// Close releases the connection and ends the feed: Read then returns io.EOF
+// instead of reconnecting. It may be called while another goroutine is in Read.
 func (r *Reader) Close() error {
+	r.closeOnce.Do(func() { close(r.closed) })
 	r.stop()
 	r.closeConn()
 	return nil
+}
+
+// ended reports whether the context is done or the feed closed.
+func (r *Reader) ended() bool {
+	select {
+	case <-r.closed:
+		return true
+	default:
+		return r.ctx.Err() != nil
+	}
 }
 
 // nextLine returns the next complete line ending in '\n', connecting and
 // reconnecting as needed.
 func (r *Reader) nextLine() ([]byte, error) {
 	for {
-		// The context is looked at between connections only: cancelling it
-		// closes the connection, which ends the reads on it.
+		// The context and Close are looked at between connections only: both
+		// close the connection, which ends the reads on it.
 		if r.next == nil {
-			if r.ctx.Err() != nil {
+			if r.ended() {
 				r.setUp(false)
 				return nil, io.EOF
 			}
@@ -291,7 +305,7 @@ func (r *Reader) nextLine() ([]byte, error) {
 		r.closeConn()
 		r.next = nil
 		r.setUp(false)
-		if r.src.Scheme == "stdin" || r.ctx.Err() != nil {
+		if r.src.Scheme == "stdin" || r.ended() {
 			return nil, io.EOF
 		}
 		r.log.Warn("feed dropped", "err", err)
@@ -347,7 +361,7 @@ func (r *Reader) connect() error {
 			r.skip = r.lines.Load()
 		}
 	}
-	if r.ctx.Err() != nil { // cancelled while connecting: AfterFunc already ran
+	if r.ended() { // cancelled or closed while connecting: AfterFunc or Close already ran
 		r.closeConn()
 		return io.EOF
 	}
@@ -393,6 +407,8 @@ func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 			case ch <- result{bytes.Clone(line), err}:
 			case <-r.ctx.Done():
 				return
+			case <-r.closed:
+				return
 			}
 			if err != nil {
 				return
@@ -404,6 +420,8 @@ func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 		case res := <-ch:
 			return res.line, res.err
 		case <-r.ctx.Done():
+			return nil, io.EOF
+		case <-r.closed:
 			return nil, io.EOF
 		}
 	}
@@ -483,6 +501,8 @@ func (r *Reader) sleep(d time.Duration) bool {
 	case <-t.C:
 		return true
 	case <-r.ctx.Done():
+		return false
+	case <-r.closed:
 		return false
 	}
 }

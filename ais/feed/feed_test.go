@@ -303,3 +303,38 @@ func TestBackoff(t *testing.T) {
 	b.Reset()
 	assert.LessOrEqual(t, b.Next(), 100*time.Millisecond)
 }
+
+// TestCloseEndsFeed: after Close, Read returns io.EOF at once, also while it
+// was waiting on the network or on standard input, and the feed does not reconnect.
+func TestCloseEndsFeed(t *testing.T) {
+	s := newServer(t, testLines(10), false, 0)
+	src, err := Parse(s.url(false))
+	require.NoError(t, err)
+	stdin, w := io.Pipe() // standard input that never sends
+	t.Cleanup(func() { w.Close() })
+	for _, src := range []Source{src, {Name: "-", Scheme: "stdin"}} {
+		t.Run(src.Scheme, func(t *testing.T) {
+			r := Open(t.Context(), src, Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Stdin: stdin})
+			if src.Scheme == "tcp" {
+				require.Len(t, readN(t, r, 10), 10)
+			}
+			ended := make(chan error, 1)
+			go func() {
+				_, err := r.Read(make([]byte, 100)) // the feed is quiet: this waits
+				ended <- err
+			}()
+			time.Sleep(50 * time.Millisecond)
+			require.NoError(t, r.Close())
+			select {
+			case err := <-ended:
+				assert.ErrorIs(t, err, io.EOF)
+			case <-time.After(5 * time.Second):
+				t.Fatal("Read still waiting after Close")
+			}
+			_, err := r.Read(make([]byte, 100))
+			assert.ErrorIs(t, err, io.EOF)
+			assert.Zero(t, r.Reconnects())
+			assert.False(t, r.Up())
+		})
+	}
+}
