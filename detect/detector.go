@@ -33,8 +33,17 @@ type Detector struct {
 	emit    func(Event)
 	p       params
 	s       state
-	grid    *geo.Grid
-	flushed bool // Flush ran: this input is over (not checkpointed, so a restored detector takes records again)
+	grid    *geo.Grid // the step's encounter candidates: used segments that are vessels and slow enough for onPair
+	cover   *geo.Grid // every used segment at the step, for coverage and "who was near"; filled on first use
+	covered bool      // cover holds this step's positions
+	flushed bool      // Flush ran: this input is over (not checkpointed, so a restored detector takes records again)
+	endMs   int64     // with flushed: the end of input, Unix ms
+
+	// every vessel sorted by MMSI, and those created since the last step
+	// (derived from s.Vessels, not checkpointed): steps walk a slice in a
+	// fixed order instead of the map
+	order []*vessel
+	fresh []*vessel
 
 	// per-step scratch, reused
 	stepT   int64
@@ -125,7 +134,8 @@ func New(cfg Config, env Env, emit func(Event)) *Detector {
 			loiterMin: ms(cfg.Loiter.MinDuration), gapMin: ms(cfg.Gap.MinDuration),
 			evict: ms(max(evictAfter, 2*cfg.Gap.MinDuration, cfg.Encounter.MergeGap+cfg.Track.EvidencePadding)),
 		},
-		grid: geo.NewGrid(max(cfg.Encounter.MaxDistanceM, 1)),
+		grid:  geo.NewGrid(max(cfg.Encounter.MaxDistanceM, 1)),
+		cover: geo.NewGrid(nearRadiusM),
 	}
 	d.s = newState()
 	return d
@@ -283,6 +293,7 @@ func (d *Detector) Watermark() time.Time {
 // step runs the detectors at step time t, with every fix up to horizon final.
 func (d *Detector) step(t, horizon int64) {
 	d.stepT = t
+	d.sortVessels()
 	d.observe(horizon)
 	d.locate(t)
 	d.grid.Pairs(d.cfg.Encounter.MaxDistanceM, d.onPair)
@@ -302,7 +313,8 @@ func (d *Detector) step(t, horizon int64) {
 // static data only count as heard.
 func (d *Detector) observe(horizon int64) {
 	d.obs = d.obs[:0]
-	for mmsi, v := range d.s.Vessels {
+	for _, v := range d.order {
+		mmsi := v.Ident.MMSI
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
 			r := &v.Statics[n]
@@ -380,16 +392,54 @@ func (d *Detector) vessel(mmsi uint32) *vessel {
 	if v == nil {
 		v = &vessel{Ident: Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}, NotVessel: notVessel(mmsi)}
 		d.s.Vessels[mmsi] = v
+		d.fresh = append(d.fresh, v)
 	}
 	return v
 }
 
-// locate interpolates every used segment at t and fills the grid, in segment-key order.
+// sortVessels merges the vessels created since the last step into the sorted order.
+func (d *Detector) sortVessels() {
+	if len(d.fresh) == 0 {
+		return
+	}
+	byMMSI := func(a, b *vessel) int { return cmp.Compare(a.Ident.MMSI, b.Ident.MMSI) }
+	slices.SortFunc(d.fresh, byMMSI)
+	old := d.order
+	d.order = make([]*vessel, 0, len(old)+len(d.fresh))
+	i, j := 0, 0
+	for i < len(old) || j < len(d.fresh) {
+		if j == len(d.fresh) || (i < len(old) && old[i].Ident.MMSI < d.fresh[j].Ident.MMSI) {
+			d.order = append(d.order, old[i])
+			i++
+		} else {
+			d.order = append(d.order, d.fresh[j])
+			j++
+		}
+	}
+	clear(d.fresh)
+	d.fresh = d.fresh[:0]
+}
+
+// resetOrder rebuilds the vessel order from the state (after LoadState).
+func (d *Detector) resetOrder() {
+	d.order, d.fresh = d.order[:0], d.fresh[:0]
+	for _, v := range d.s.Vessels {
+		d.fresh = append(d.fresh, v)
+	}
+	d.sortVessels()
+}
+
+// locate interpolates every used segment at t, in segment-key order, and
+// fills the encounter grid with those that can be part of an encounter step:
+// vessels (not stations or beacons) under twice Encounter.MaxSpeedKn (see
+// onPair). The coverage grid is filled only when asked (coverage).
 func (d *Detector) locate(t int64) {
 	d.pts = d.pts[:0]
-	for _, v := range d.s.Vessels {
+	pin := max(d.p.pad, d.p.interp)
+	for _, v := range d.order {
+		from := len(d.pts)
 		for _, s := range v.Segs {
-			s.Pin = min(t, s.last().T) - max(d.p.pad, d.p.interp)
+			s.Pin = min(t, s.last().T) - pin
 			if !s.usable() {
 				continue
 			}
@@ -397,13 +447,34 @@ func (d *Detector) locate(t int64) {
 				d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
 			}
 		}
+		for i := from + 1; i < len(d.pts); i++ { // a vessel's few segments by sub-track key
+			for j := i; j > from && d.pts[j].key < d.pts[j-1].key; j-- {
+				d.pts[j], d.pts[j-1] = d.pts[j-1], d.pts[j]
+			}
+		}
 	}
-	slices.SortFunc(d.pts, func(a, b stepPoint) int { return cmp.Compare(a.key, b.key) })
 	d.grid.Reset()
+	d.covered = false
+	lim := 2 * d.cfg.Encounter.MaxSpeedKn
 	for i := range d.pts {
-		p := &d.pts[i]
-		d.grid.Insert(int32(i), p.latDeg, p.lonDeg)
+		if p := &d.pts[i]; !p.v.NotVessel && p.sogKn < lim {
+			d.grid.Insert(int32(i), p.latDeg, p.lonDeg)
+		}
 	}
+}
+
+// coverage returns the grid of every used segment's position at the current
+// step, filling it on the first call of the step: only steps at which some
+// segment is dark, or an event asks who was near, pay for it.
+func (d *Detector) coverage() *geo.Grid {
+	if !d.covered {
+		d.cover.Reset()
+		for i := range d.pts {
+			d.cover.Insert(int32(i), d.pts[i].latDeg, d.pts[i].lonDeg)
+		}
+		d.covered = true
+	}
+	return d.cover
 }
 
 // maintain follows every segment after the step: darkness and coverage for
@@ -413,7 +484,8 @@ func (d *Detector) maintain(t int64) {
 		d.pts[i].s.here = true
 	}
 	d.pinRuns()
-	for mmsi, v := range d.s.Vessels {
+	keep := d.order[:0]
+	for _, v := range d.order {
 		segs := v.Segs[:0]
 		for _, s := range v.Segs {
 			here := s.here
@@ -426,9 +498,20 @@ func (d *Detector) maintain(t int64) {
 		v.Segs = segs
 		v.trimHistory(t - d.p.evict)
 		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
-			delete(d.s.Vessels, mmsi)
+			delete(d.s.Vessels, v.Ident.MMSI)
+			continue
 		}
+		keep = append(keep, v)
 	}
+	clear(d.order[len(keep):])
+	d.order = keep
+}
+
+// darkMatters reports whether a segment whose last fix is at lastMs can still
+// give a gap event: always while input goes on; after Flush only when the
+// silence up to the end of input reaches Gap.MinDuration (no fix comes any more).
+func (d *Detector) darkMatters(lastMs int64) bool {
+	return !d.flushed || d.endMs-lastMs >= d.p.gapMin
 }
 
 // segmentStep updates one segment after the step and reports whether to keep it.
@@ -442,10 +525,11 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 		return true
 	}
 	if !present {
-		if s.Present {
+		dark := !v.NotVessel && d.darkMatters(l.T)
+		if s.Present && dark {
 			s.NearDark = d.near(l.LatDeg, l.LonDeg, v.Ident.MMSI)
 		}
-		if !s.Covered && t > l.T+d.p.extrap && d.grid.Any(l.LatDeg, l.LonDeg, d.cfg.Gap.CoverageRadiusM) {
+		if dark && !s.Covered && t > l.T+d.p.extrap && d.coverage().Any(l.LatDeg, l.LonDeg, d.cfg.Gap.CoverageRadiusM) {
 			s.Covered = true
 		}
 		if s.Loiter != nil && t-s.Loiter.Last > d.p.interp {
@@ -471,7 +555,7 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 // position, other than mmsi; nil when none.
 func (d *Detector) near(latDeg, lonDeg float64, mmsi uint32) []uint32 {
 	var out []uint32
-	d.grid.Near(latDeg, lonDeg, nearRadiusM, func(id int32, _ float64) {
+	d.coverage().Near(latDeg, lonDeg, nearRadiusM, func(id int32, _ float64) {
 		if m := d.pts[id].v.Ident.MMSI; m != mmsi {
 			out = append(out, m)
 		}
@@ -555,6 +639,7 @@ func (d *Detector) Flush() {
 	}
 	d.flushed = true
 	end := d.s.MaxT
+	d.endMs = end
 	for ; d.s.NextStep <= end; d.s.NextStep += d.p.step {
 		d.step(d.s.NextStep, end)
 	}

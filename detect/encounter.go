@@ -27,12 +27,12 @@ type encSample struct {
 }
 
 // onPair extends the run of a pair found within MaxDistanceM at the current
-// step when both are slow. "Slow" here is under twice MaxSpeedKn, so that
-// speed noise does not break a run; the medians over the run decide.
+// step. Both are slow: locate puts in the grid only vessels under twice
+// MaxSpeedKn, so that speed noise does not break a run; the medians over the
+// run decide.
 func (d *Detector) onPair(a, b int32, distM float64) {
-	pa, pb := &d.pts[a], &d.pts[b]
-	lim := 2 * d.cfg.Encounter.MaxSpeedKn
-	if pa.v == pb.v || pa.v.NotVessel || pb.v.NotVessel || pa.sogKn >= lim || pb.sogKn >= lim {
+	pa, pb := &d.pts[a], &d.pts[b] // both slow vessels (locate)
+	if pa.v == pb.v {
 		return
 	}
 	k := pairKey{pa.key, pb.key} // pts are sorted by key and a < b

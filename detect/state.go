@@ -47,5 +47,6 @@ func (d *Detector) LoadState(r io.Reader) error {
 		s.Ident = newIdentities()
 	}
 	d.s = s
+	d.resetOrder()
 	return nil
 }

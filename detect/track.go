@@ -238,7 +238,15 @@ func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
 func (d *Detector) assign(v *vessel, f fix) {
 	maxMps := d.cfg.Track.MaxImpliedSpeedKn * mpsPerKn
 	best, bestD, bestUsed := -1, math.Inf(1), false
+	if len(v.Segs) == 1 { // the usual case: the exact distance only when needed
+		if l := v.Segs[0].last(); surelyWithin(l, &f, maxMps*float64(f.T-l.T)/1000+speedSlackM) {
+			best, bestD = 0, math.NaN()
+		}
+	}
 	for i, s := range v.Segs {
+		if best >= 0 && math.IsNaN(bestD) {
+			break
+		}
 		l := s.last()
 		dist := geo.DistanceM(l.LatDeg, l.LonDeg, f.LatDeg, f.LonDeg)
 		if dist > maxMps*float64(f.T-l.T)/1000+speedSlackM {
@@ -260,7 +268,10 @@ func (d *Detector) assign(v *vessel, f fix) {
 	}
 	s := v.Segs[best]
 	l := s.last()
-	if dt := float64(f.T-l.T) / 1000; dt > 0 {
+	if math.IsNaN(bestD) && (f.SOGKn < 0 || l.SOGKn < 0 || f.T-l.T >= d.p.gapMin) {
+		bestD = geo.DistanceM(l.LatDeg, l.LonDeg, f.LatDeg, f.LonDeg)
+	}
+	if dt := float64(f.T-l.T) / 1000; dt > 0 && (f.SOGKn < 0 || l.SOGKn < 0) {
 		implied := float32(bestD / dt / mpsPerKn)
 		if f.SOGKn < 0 {
 			f.SOGKn = implied
@@ -285,6 +296,15 @@ func (d *Detector) assign(v *vessel, f fix) {
 		d.checkShared(v, s, prev)
 		d.takeOver(v, s)
 	}
+}
+
+// surelyWithin reports whether two fixes are certainly at most limM apart by
+// geo.DistanceM, from the bound R(|Δlat| + |Δlon|) (a path along a meridian
+// and a parallel is no shorter than the great circle), with a margin for
+// rounding. It spares the haversine on the hot path; false means "maybe not".
+func surelyWithin(a, b *fix, limM float64) bool {
+	dLat, dLon := math.Abs(a.LatDeg-b.LatDeg), math.Abs(wrapLon(a.LonDeg-b.LonDeg))
+	return (dLat+dLon)*geo.MetresPerDegLat*(1+1e-9)+1e-6 <= limM
 }
 
 // takeOver lets a used segment s continue the track of a used segment o that
