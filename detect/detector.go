@@ -697,7 +697,7 @@ func (d *Detector) Vessel(mmsi uint32) (Vessel, []TrackPoint, bool) {
 	}
 	var pts []TrackPoint
 	if best != nil {
-		pts = best.points(math.MinInt64, math.MaxInt64)
+		pts = best.points(best.Fixes[best.stale()].T, math.MaxInt64)
 	}
 	for _, f := range v.Pending {
 		pts = append(pts, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: float64(max(f.SOGKn, 0))})

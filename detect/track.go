@@ -23,15 +23,17 @@ import (
 // one MMSI (fixes that cannot both be true are kilometres apart) from thinning
 // each other away, and the kept set depends only on the input, not on its order.
 const (
-	bucketMs    = 30_000 // thinning bucket; 30 s at 2 kn is 31 m
-	cellsPerDeg = 50     // thinning cells per degree (0.02°, 2.2 km of latitude)
-	maxPerBkt   = 8      // fixes kept per MMSI and bucket at most (the earliest), against position garbage
-	takeoverN   = 3      // a new segment takes over one silent for this many of its fix intervals
-	minSegFixes = 3      // a segment is used by the detectors once it has this many fixes
-	maxSegments = 4      // segments per MMSI
-	maxSegFixes = 4096   // fixes kept per segment at most (34 h at one per 30 s); the oldest quarter goes first
-	speedSlackM = 100.0  // GPS noise allowed on top of MaxImpliedSpeedKn over short intervals
-	mpsPerKn    = 1852.0 / 3600
+	bucketMs      = 30_000 // thinning bucket; 30 s at 2 kn is 31 m
+	cellsPerDeg   = 50     // thinning cells per degree (0.02°, 2.2 km of latitude)
+	maxPerBkt     = 8      // fixes kept per MMSI and bucket at most (the earliest), against position garbage
+	takeoverN     = 3      // a new segment takes over one silent for this many of its fix intervals
+	intervalFixes = 8      // the fix interval of a segment is the mean over this many last fixes
+	trimMin       = 8      // history is trimmed once this many fixes and a quarter of the segment are stale
+	minSegFixes   = 3      // a segment is used by the detectors once it has this many fixes
+	maxSegments   = 4      // segments per MMSI
+	maxSegFixes   = 4096   // fixes kept per segment at most (34 h at one per 30 s); the oldest quarter goes first
+	speedSlackM   = 100.0  // GPS noise allowed on top of MaxImpliedSpeedKn over short intervals
+	mpsPerKn      = 1852.0 / 3600
 )
 
 // fix is one cleaned position: time in Unix milliseconds, degrees, knots; a
@@ -212,17 +214,19 @@ func sameStatic(a, b *ais.Record) bool {
 func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
 	n := 0
 	for ; n < len(v.Pending) && v.Pending[n].T <= horizon; n++ {
-		f := v.Pending[n]
-		if b := f.bucket(); b != v.FinalBkt {
-			v.FinalBkt, v.FinalCells = b, v.FinalCells[:0]
-		}
-		if c := f.cell(); !slices.Contains(v.FinalCells, c) {
-			v.FinalCells = append(v.FinalCells, c)
-		}
-		d.assign(v, f)
+		d.assign(v, v.Pending[n])
 	}
 	if n == 0 {
 		return fix{}, false
+	}
+	// the cells of the newest final bucket, which later fixes may share
+	if b := v.Pending[n-1].bucket(); b != v.FinalBkt {
+		v.FinalBkt, v.FinalCells = b, v.FinalCells[:0]
+	}
+	for i := n - 1; i >= 0 && v.Pending[i].bucket() == v.FinalBkt; i-- {
+		if c := v.Pending[i].cell(); !slices.Contains(v.FinalCells, c) {
+			v.FinalCells = append(v.FinalCells, c)
+		}
 	}
 	f := v.Pending[n-1]
 	v.LastFinal = f.T
@@ -355,12 +359,13 @@ func (d *Detector) takeOver(v *vessel, s *segment) {
 	}
 }
 
-// interval is the segment's mean time between its kept fixes, Unix ms.
+// interval is the segment's mean time between its last intervalFixes fixes, Unix ms.
 func (s *segment) interval() int64 {
-	if len(s.Fixes) < 2 {
+	n := min(len(s.Fixes), intervalFixes)
+	if n < 2 {
 		return 0
 	}
-	return (s.last().T - s.Fixes[0].T) / int64(len(s.Fixes)-1)
+	return (s.last().T - s.Fixes[len(s.Fixes)-n].T) / int64(n-1)
 }
 
 // newSegment adds a segment to the vessel, replacing its oldest unused one
@@ -470,14 +475,22 @@ func wrapLon(lonDeg float64) float64 {
 	return lonDeg
 }
 
-// trim drops fixes older than the segment's pin, keeping the fix before the
-// current step (for interpolation) and the newest one (for gaps).
-func (s *segment) trim() {
+// stale is how many of the oldest fixes are no longer needed: older than the
+// segment's pin, but not the fix before the current step (for interpolation)
+// nor the newest one (for gaps). No evidence asks for fixes before the pin.
+func (s *segment) stale() int {
 	k := 0
 	for k < s.Cur-1 && k < len(s.Fixes)-1 && s.Fixes[k].T < s.Pin {
 		k++
 	}
-	if k > 0 {
+	return k
+}
+
+// trim drops the stale fixes once there are enough of them (at least trimMin
+// and a quarter of the segment): copying the history down at every step cost
+// more than the rest of the step.
+func (s *segment) trim() {
+	if k := s.stale(); k >= max(trimMin, len(s.Fixes)/4) {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur -= k
 	}
