@@ -293,6 +293,9 @@ func (d *Detector) assign(v *vessel, f fix) {
 		s.Cur = max(0, s.Cur-k)
 	}
 	prev := l.T
+	if s.N == minSegFixes-1 {
+		s.Fixes = slices.Grow(s.Fixes, d.historyFixes(f.T-s.Fixes[0].T, len(s.Fixes)))
+	}
 	s.Fixes = append(s.Fixes, f)
 	s.N++
 	s.Covered = false
@@ -309,6 +312,17 @@ func (d *Detector) assign(v *vessel, f fix) {
 func surelyWithin(a, b *fix, limM float64) bool {
 	dLat, dLon := math.Abs(a.LatDeg-b.LatDeg), math.Abs(wrapLon(a.LonDeg-b.LonDeg))
 	return (dLat+dLon)*geo.MetresPerDegLat*(1+1e-9)+1e-6 <= limM
+}
+
+// historyFixes is how many fixes a track that gained n fixes in spanMs will
+// hold once its history is full (the evidence padding or interpolation gap,
+// plus the detector's lag, plus the quarter trim lets go stale): a segment
+// about to be used gets that capacity at once, instead of doubling its way
+// there through copies and garbage.
+func (d *Detector) historyFixes(spanMs int64, n int) int {
+	histMs := max(d.p.pad, d.p.interp) + d.p.interp + d.p.lateness + 2*d.p.step
+	every := max(spanMs/int64(n), bucketMs)
+	return int(min(histMs/every*4/3+trimMin, maxSegFixes))
 }
 
 // takeOver lets a used segment s continue the track of a used segment o that
