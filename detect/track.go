@@ -493,10 +493,8 @@ func wrapLon(lonDeg float64) float64 {
 // segment's pin, but not the fix before the current step (for interpolation)
 // nor the newest one (for gaps). No evidence asks for fixes before the pin.
 func (s *segment) stale() int {
-	k := 0
-	for k < s.Cur-1 && k < len(s.Fixes)-1 && s.Fixes[k].T < s.Pin {
-		k++
-	}
+	n := max(min(s.Cur-1, len(s.Fixes)-1), 0)
+	k, _ := slices.BinarySearchFunc(s.Fixes[:n], s.Pin, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
 	return k
 }
 
