@@ -29,6 +29,12 @@ type EncounterConfig struct {
 	MinDuration   time.Duration `yaml:"min_duration"`    // 2h
 	MergeGap      time.Duration `yaml:"merge_gap"`       // the same pair again within this merges (4h)
 	PortDistanceM float64       `yaml:"port_distance_m"` // excluded within this of a port point (10 km)
+	// EarlyOngoing sends the ongoing record as soon as the final fixes settle
+	// that a run passes MinDuration, up to MaxInterpGap before the step that
+	// confirms it (false). Off by default: an alert then comes up to an hour
+	// earlier in the stream, and a feed that stops there has ongoing records
+	// whose closed record has not come yet.
+	EarlyOngoing bool `yaml:"early_ongoing"`
 }
 
 // LoiterConfig is the single-vessel loitering rule.

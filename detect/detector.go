@@ -301,6 +301,9 @@ func (d *Detector) step(t, horizon int64) {
 		d.loiterStep(&d.pts[i], t)
 	}
 	d.closeRuns(t, false)
+	if d.cfg.Encounter.EarlyOngoing {
+		d.earlyOngoing(t, horizon)
+	}
 	d.maintain(t)
 	d.release(t, false)
 	d.flushOut()

@@ -1,10 +1,12 @@
 package detect
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
 	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo"
 )
 
 // pairKey is an unordered pair of segments, A < B.
@@ -26,6 +28,14 @@ type encSample struct {
 	LatDeg, LonDeg float64 // midpoint of the pair
 }
 
+// newSample is the close step of a pair at t, with the midpoint of the two positions.
+func newSample(t int64, distM, latA, lonA, sogA, latB, lonB, sogB float64) encSample {
+	return encSample{
+		T: t, DistM: distM, SOGAKn: sogA, SOGBKn: sogB,
+		LatDeg: (latA + latB) / 2, LonDeg: wrapLon(lonA + wrapLon(lonB-lonA)/2),
+	}
+}
+
 // onPair extends the run of a pair found within MaxDistanceM at the current
 // step. Both are slow: locate puts in the grid only vessels under twice
 // MaxSpeedKn, so that speed noise does not break a run; the medians over the
@@ -42,10 +52,7 @@ func (d *Detector) onPair(a, b int32, distM float64) {
 		d.s.Runs[k] = r
 	}
 	r.Last = d.stepT
-	r.Samples = append(r.Samples, encSample{
-		T: d.stepT, DistM: distM, SOGAKn: pa.sogKn, SOGBKn: pb.sogKn,
-		LatDeg: (pa.latDeg + pb.latDeg) / 2, LonDeg: wrapLon(pa.lonDeg + wrapLon(pb.lonDeg-pa.lonDeg)/2),
-	})
+	r.Samples = append(r.Samples, newSample(d.stepT, distM, pa.latDeg, pa.lonDeg, pa.sogKn, pb.latDeg, pb.lonDeg, pb.sogKn))
 	if !r.Ongoing && r.Last-r.Start >= d.p.encMin {
 		if ev, ok := d.encounterEvent(k, r, StatusOngoing); ok {
 			r.Ongoing = true
@@ -150,4 +157,82 @@ func centroid(n int, at func(i int) (latDeg, lonDeg float64)) (latDeg, lonDeg fl
 		sumDLon += wrapLon(lon - lon0)
 	}
 	return sumLat / float64(n), wrapLon(lon0 + sumDLon/float64(n))
+}
+
+// earlyOngoing sends the ongoing record of an open run as soon as the final
+// fixes (those up to horizon, the current step's) of both vessels settle
+// that the run passes MinDuration, instead of waiting for the step that
+// confirms it: steps lag the data by MaxInterpGap + Lateness (1 h 10 min by
+// default), and this brings the alert up to MaxInterpGap earlier. After step
+// t it runs the coming steps for each such pair alone, with the positions
+// those steps will see, as far as the fixes up to horizon settle them. The
+// record is the one the confirming step would send, but for tracks that end
+// at horizon. It depends on the input only, as the steps do.
+func (d *Detector) earlyOngoing(t, horizon int64) {
+	var keys []pairKey
+	for k, r := range d.s.Runs {
+		if !r.Ongoing && r.Last == t && t-r.Start < d.p.encMin && r.Start+d.p.encMin < horizon {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b pairKey) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
+	lim, maxM := 2*d.cfg.Encounter.MaxSpeedKn, d.cfg.Encounter.MaxDistanceM
+	for _, k := range keys {
+		r := d.s.Runs[k]
+		_, sa := d.segment(k.A)
+		_, sb := d.segment(k.B)
+		if sa == nil || sb == nil {
+			continue
+		}
+		run := encRun{Start: r.Start, Last: r.Last, Samples: slices.Clone(r.Samples)}
+		for at := t + d.p.step; at-run.Last <= d.p.merge && run.Last-run.Start < d.p.encMin; at += d.p.step {
+			pa, okA := d.settledAt(sa.Fixes, at, horizon)
+			pb, okB := d.settledAt(sb.Fixes, at, horizon)
+			if !okA || !okB {
+				break
+			}
+			if !pa.ok || !pb.ok || pa.sogKn >= lim || pb.sogKn >= lim {
+				continue
+			}
+			distM := geo.DistanceM(pa.latDeg, pa.lonDeg, pb.latDeg, pb.lonDeg)
+			if distM > maxM {
+				continue
+			}
+			run.Last = at
+			run.Samples = append(run.Samples, newSample(at, distM, pa.latDeg, pa.lonDeg, pa.sogKn, pb.latDeg, pb.lonDeg, pb.sogKn))
+		}
+		if run.Last-run.Start < d.p.encMin {
+			continue
+		}
+		if ev, ok := d.encounterEvent(k, &run, StatusOngoing); ok {
+			r.Ongoing = true
+			d.fillTracks(&ev, k.A, k.B)
+			d.collect(ev)
+		}
+	}
+}
+
+// settled is a segment's position at a step as settledAt finds it.
+type settled struct {
+	latDeg, lonDeg, sogKn float64
+	ok                    bool // it has a position (else it is absent at the step)
+}
+
+// settledAt is posAt at step t from fixes final up to horizon: false when a
+// fix still to come could change the answer (the next fix, or the speed
+// filled in on a fix without SOG).
+func (d *Detector) settledAt(fixes []fix, t, horizon int64) (settled, bool) {
+	i, _ := slices.BinarySearchFunc(fixes, t+1, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+	if i == 0 || fixes[i-1].SOGKn < 0 {
+		return settled{}, false
+	}
+	if i == len(fixes) && fixes[i-1].T+d.p.interp >= horizon {
+		return settled{}, false // the next fix may still come
+	}
+	if i < len(fixes) && fixes[i].SOGKn < 0 {
+		return settled{}, false
+	}
+	tmp := segment{Fixes: fixes[i-1:]}
+	lat, lon, sog, ok := d.posAt(&tmp, t)
+	return settled{lat, lon, sog, ok}, true
 }

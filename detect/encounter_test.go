@@ -256,3 +256,44 @@ func TestAidsToNavigationAreNotVessels(t *testing.T) {
 	require.Len(t, lo, 1)
 	assert.Equal(t, []uint32{mmsiKP}, mmsis(lo[0]))
 }
+
+func TestOngoingBeforeTheConfirmingStep(t *testing.T) {
+	// with EarlyOngoing, the ongoing alert goes out once the final fixes
+	// settle that the run passes MinDuration, not when the step at that time
+	// runs (MaxInterpGap + Lateness behind the data); it is the record that
+	// step would send
+	var evs []Event
+	var newest, at time.Time // newest record pushed, and when the ongoing record came
+	cfg := DefaultConfig()
+	cfg.Encounter.EarlyOngoing = true
+	d := New(cfg, Env{}, func(e Event) {
+		evs = append(evs, e)
+		if e.Status == StatusOngoing {
+			at = newest
+		}
+	})
+	for _, r := range pair(0, 5*time.Hour, 39, 124, 150) {
+		newest = r.Time
+		d.Push(r)
+	}
+	d.Flush()
+	enc := ofType(evs, TypeEncounter, StatusOngoing)
+	require.Len(t, enc, 1)
+	on := enc[0]
+	cl := ofType(evs, TypeEncounter, StatusClosed)
+	require.Len(t, cl, 1)
+	assert.Equal(t, cl[0].ID, on.ID)
+	assert.Equal(t, int64(2*3600), on.DurationS)
+	assert.Equal(t, on.Start.Add(2*time.Hour), on.End)
+	assert.InDelta(t, 150, *on.MinDistanceM, 1)
+	lag := at.Sub(on.End)
+	assert.Less(t, lag, 30*time.Minute, "alert %v after the run passed its minimum (the confirming step comes 1 h 10 min after)", lag)
+
+	// the same events when each block of 6 records (9 min, under the lateness) arrives newest first
+	recs := pair(0, 5*time.Hour, 39, 124, 150)
+	late := slices.Clone(recs)
+	for i := 0; i < len(late); i += 6 {
+		slices.Reverse(late[i:min(i+6, len(late))])
+	}
+	assert.Equal(t, detect(t, cfg, Env{}, recs), detect(t, cfg, Env{}, late), "independent of arrival order")
+}
