@@ -294,8 +294,8 @@ func (d *Detector) Watermark() time.Time {
 func (d *Detector) step(t, horizon int64) {
 	d.stepT = t
 	d.sortVessels()
-	d.observe(horizon)
-	d.locate(t)
+	d.observe(t, horizon)
+	d.fillGrid()
 	d.grid.Pairs(d.cfg.Encounter.MaxDistanceM, d.onPair)
 	for i := range d.pts {
 		d.loiterStep(&d.pts[i], t)
@@ -309,13 +309,15 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe finalizes fixes and static records up to horizon and shows the
+// observe finalizes fixes and static records up to horizon, locates each
+// vessel at step t in the same pass (one walk over the vessels), and shows the
 // identity checks what can change their answer, in (time, MMSI) order: each
 // static record that differs from the vessel's previous one, and a position
 // when the vessel is new or its static data changed. Repeats of the same
 // static data only count as heard.
-func (d *Detector) observe(horizon int64) {
+func (d *Detector) observe(t, horizon int64) {
 	d.obs = d.obs[:0]
+	d.pts = d.pts[:0]
 	for _, v := range d.order {
 		mmsi := v.Ident.MMSI
 		n, changed := 0, false
@@ -334,6 +336,7 @@ func (d *Detector) observe(horizon int64) {
 			d.obs = append(d.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
 				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
 		}
+		d.locate(v, t) // while the vessel is in cache
 	}
 	slices.SortFunc(d.obs, compareRecords)
 	for i := range d.obs {
@@ -432,30 +435,31 @@ func (d *Detector) resetOrder() {
 	d.sortVessels()
 }
 
-// locate interpolates every used segment at t, in segment-key order, and
-// fills the encounter grid with those that can be part of an encounter step:
-// vessels (not stations or beacons) under twice Encounter.MaxSpeedKn (see
-// onPair). The coverage grid is filled only when asked (coverage).
-func (d *Detector) locate(t int64) {
-	d.pts = d.pts[:0]
+// locate adds the vessel's used segments interpolated at t to the step's
+// points, in segment-key order (vessels come in MMSI order).
+func (d *Detector) locate(v *vessel, t int64) {
 	pin := max(d.p.pad, d.p.interp)
-	for _, v := range d.order {
-		from := len(d.pts)
-		for _, s := range v.Segs {
-			s.Pin = min(t, s.last().T) - pin
-			if !s.usable() {
-				continue
-			}
-			if lat, lon, sog, ok := d.posAt(s, t); ok {
-				d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
-			}
+	from := len(d.pts)
+	for _, s := range v.Segs {
+		s.Pin = min(t, s.last().T) - pin
+		if !s.usable() {
+			continue
 		}
-		for i := from + 1; i < len(d.pts); i++ { // a vessel's few segments by sub-track key
-			for j := i; j > from && d.pts[j].key < d.pts[j-1].key; j-- {
-				d.pts[j], d.pts[j-1] = d.pts[j-1], d.pts[j]
-			}
+		if lat, lon, sog, ok := d.posAt(s, t); ok {
+			d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
 		}
 	}
+	for i := from + 1; i < len(d.pts); i++ { // a vessel's few segments by sub-track key
+		for j := i; j > from && d.pts[j].key < d.pts[j-1].key; j-- {
+			d.pts[j], d.pts[j-1] = d.pts[j-1], d.pts[j]
+		}
+	}
+}
+
+// fillGrid puts the step's encounter candidates in the grid: vessels (not
+// stations or beacons) under twice Encounter.MaxSpeedKn (see onPair). The
+// coverage grid is filled only when asked (coverage).
+func (d *Detector) fillGrid() {
 	d.grid.Reset()
 	d.covered = false
 	lim := 2 * d.cfg.Encounter.MaxSpeedKn
