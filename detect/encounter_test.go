@@ -258,42 +258,59 @@ func TestAidsToNavigationAreNotVessels(t *testing.T) {
 }
 
 func TestOngoingBeforeTheConfirmingStep(t *testing.T) {
-	// with EarlyOngoing, the ongoing alert goes out once the final fixes
-	// settle that the run passes MinDuration, not when the step at that time
-	// runs (MaxInterpGap + Lateness behind the data); it is the record that
-	// step would send
-	var evs []Event
-	var newest, at time.Time // newest record pushed, and when the ongoing record came
-	cfg := DefaultConfig()
-	cfg.Encounter.EarlyOngoing = true
-	d := New(cfg, Env{}, func(e Event) {
-		evs = append(evs, e)
-		if e.Status == StatusOngoing {
-			at = newest
-		}
-	})
-	for _, r := range pair(0, 5*time.Hour, 39, 124, 150) {
-		newest = r.Time
-		d.Push(r)
-	}
-	d.Flush()
-	enc := ofType(evs, TypeEncounter, StatusOngoing)
-	require.Len(t, enc, 1)
-	on := enc[0]
-	cl := ofType(evs, TypeEncounter, StatusClosed)
-	require.Len(t, cl, 1)
-	assert.Equal(t, cl[0].ID, on.ID)
-	assert.Equal(t, int64(2*3600), on.DurationS)
-	assert.Equal(t, on.Start.Add(2*time.Hour), on.End)
-	assert.InDelta(t, 150, *on.MinDistanceM, 1)
-	lag := at.Sub(on.End)
-	assert.Less(t, lag, 30*time.Minute, "alert %v after the run passed its minimum (the confirming step comes 1 h 10 min after)", lag)
+	// with EarlyOngoing the ongoing alert goes out once the final
+	// fixes settle that the run passes MinDuration, the watermark at most
+	// 30 min past start + MinDuration, not when the step at that time runs
+	// (once the watermark is MaxInterpGap past it, 1 h; the newest data
+	// 1 h 10 min); it is the record that step would send
+	lat2, lon2 := offset(39, 124, 0, 300)
+	for _, tc := range []struct {
+		name  string
+		recs  []ais.Record
+		distM float64
+	}{
+		{"every 3 min, 150 m", pair(0, 5*time.Hour, 39, 124, 150), 150},
+		{"every 3 min, 480 m, off the step grid", pair(7*time.Minute, 4*time.Hour, 39, 124, 480), 480},
+		{"every 10 min, 300 m", merge(legs(mmsiKP, 10*time.Minute, stay(0, 5*time.Hour, 39, 124)), legs(mmsiCN, 10*time.Minute, stay(0, 5*time.Hour, lat2, lon2))), 300},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var evs []Event
+			var wm time.Time // the watermark when the ongoing record came
+			cfg := DefaultConfig()
+			cfg.Encounter.EarlyOngoing = true
+			d := New(cfg, Env{}, func(e Event) { evs = append(evs, e) })
+			for _, r := range tc.recs {
+				d.Push(r)
+				if wm.IsZero() && len(ofType(evs, TypeEncounter, StatusOngoing)) > 0 {
+					wm = d.Watermark()
+				}
+			}
+			d.Flush()
+			enc := ofType(evs, TypeEncounter, StatusOngoing)
+			require.Len(t, enc, 1)
+			on := enc[0]
+			cl := ofType(evs, TypeEncounter, StatusClosed)
+			require.Len(t, cl, 1)
+			assert.Equal(t, cl[0].ID, on.ID)
+			assert.Equal(t, int64(cfg.Encounter.MinDuration/time.Second), on.DurationS)
+			assert.Equal(t, on.Start.Add(cfg.Encounter.MinDuration), on.End)
+			assert.InDelta(t, tc.distM, *on.MinDistanceM, 1)
+			require.False(t, wm.IsZero(), "the ongoing record came before the end of the input")
+			lag := wm.Sub(on.Start.Add(cfg.Encounter.MinDuration))
+			assert.LessOrEqual(t, lag, 30*time.Minute, "watermark %v after the run passed its minimum (the confirming step's: 1 h)", lag)
+			assert.GreaterOrEqual(t, lag, time.Duration(0), "not before the final fixes reach the minimum")
+			t.Logf("ongoing at watermark %v after start + min_duration", lag)
 
-	// the same events when each block of 6 records (9 min, under the lateness) arrives newest first
-	recs := pair(0, 5*time.Hour, 39, 124, 150)
-	late := slices.Clone(recs)
-	for i := 0; i < len(late); i += 6 {
-		slices.Reverse(late[i:min(i+6, len(late))])
+			// the same events when each block of records spanning less than
+			// the lateness arrives newest first
+			late := slices.Clone(tc.recs)
+			for i, j := 0, 0; i < len(late); i = j {
+				for j < len(late) && late[j].Time.Sub(late[i].Time) < cfg.Track.Lateness {
+					j++
+				}
+				slices.Reverse(late[i:j])
+			}
+			assert.Equal(t, evs, detect(t, cfg, Env{}, late), "independent of arrival order")
+		})
 	}
-	assert.Equal(t, detect(t, cfg, Env{}, recs), detect(t, cfg, Env{}, late), "independent of arrival order")
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,29 @@ var Scenario = sync.OnceValues(func() ([]byte, []string) {
 // in order — without the final Flush, since a live feed never ends. It is
 // what the daemon's event log must hold after reading the same data.
 func BatchEvents(data []byte) []string {
+	live, _ := batch(data)
+	return live
+}
+
+// openAtEnd returns the ids of the events still open at the end of data:
+// those whose closed record only a final Flush would send. A live feed that
+// ends there leaves them open (an encounter's ongoing record logged, its
+// closed record still to come).
+func openAtEnd(tb testing.TB, data []byte) []string {
+	_, flushed := batch(data)
+	var ids []string
+	for _, k := range Keys(tb, flushed) {
+		if id, ok := strings.CutSuffix(k, "/"+detect.StatusClosed); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// batch runs the detector (default configuration) over NMEA data and
+// returns the JSON lines it emits before a final Flush and those the Flush
+// adds.
+func batch(data []byte) (live, flushed []string) {
 	var out bytes.Buffer
 	w := report.NewJSONL(&out)
 	det := detect.New(detect.DefaultConfig(), detect.Env{}, func(e detect.Event) { _ = w.Write(e) })
@@ -56,7 +80,10 @@ func BatchEvents(data []byte) []string {
 		det.Push(rec)
 	}
 	_ = w.Flush()
-	return Lines(out.String())
+	n := out.Len()
+	det.Flush()
+	_ = w.Flush()
+	return Lines(out.String()[:n]), Lines(out.String()[n:])
 }
 
 // Lines splits text into lines, without a last empty one.
@@ -190,6 +217,39 @@ func SameEvents(tb testing.TB, want, got []string) bool {
 		}
 	}
 	return true
+}
+
+// Open returns the ids in an event log with an ongoing record and no closed
+// one: the encounters open when the log was read.
+func Open(tb testing.TB, log []string) []string {
+	keys := Keys(tb, log)
+	var open []string
+	for _, k := range keys {
+		if id, ok := strings.CutSuffix(k, "/"+detect.StatusOngoing); ok && !slices.Contains(keys, id+"/"+detect.StatusClosed) {
+			open = append(open, id)
+		}
+	}
+	return open
+}
+
+// Resumed asserts that each event open in the log before a restart (Open)
+// is closed under its id in the log after it, or, when it is still open at
+// the end of data (openAtEnd), is not closed there either, and returns how
+// many were closed after the restart.
+func Resumed(tb testing.TB, data []byte, before, after []string) int {
+	tb.Helper()
+	stillOpen, keys := openAtEnd(tb, data), Keys(tb, after)
+	closed := 0
+	for _, id := range Open(tb, before) {
+		if slices.Contains(stillOpen, id) {
+			assert.NotContains(tb, keys, id+"/"+detect.StatusClosed, "open at the end of the feed")
+			continue
+		}
+		if assert.Contains(tb, keys, id+"/"+detect.StatusClosed, "closed after the restart") {
+			closed++
+		}
+	}
+	return closed
 }
 
 // Keys are the "id/status" of each JSON line.
