@@ -44,6 +44,11 @@ type Detector struct {
 	// fixed order instead of the map
 	order []*vessel
 	fresh []*vessel
+	idle  []*vessel // this step's vessels for maintain, in MMSI order
+
+	// positions accepted by Push, not yet added to their vessels (see queue)
+	inbox               []inboxFix
+	inboxKeys, inboxTmp []uint64
 
 	// per-step scratch, reused
 	stepT   int64
@@ -155,8 +160,8 @@ func newState() state {
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 // Push feeds one record. Records may arrive out of order within cfg.Lateness.
-// It is the hot path: a map lookup and an insertion into a small sorted buffer,
-// no allocation once the vessel is known.
+// It is the hot path: a position only joins the inbox (see queue), with no
+// allocation once the inbox has grown.
 func (d *Detector) Push(r ais.Record) {
 	c := &d.s.Counts
 	c.Records++
@@ -189,11 +194,7 @@ func (d *Detector) Push(r ais.Record) {
 		if r.Has&ais.HasCOG != 0 {
 			f.COGDeg = r.Pos.COGDeg
 		}
-		v := d.vessel(r.MMSI)
-		if r.Class != ais.ClassUnknown && v.Ident.Class == "" {
-			v.Ident.Class = r.Class.String()
-		}
-		v.add(f, c)
+		d.queue(r.MMSI, r.Class, f)
 	}
 	d.advance()
 }
@@ -293,6 +294,7 @@ func (d *Detector) Watermark() time.Time {
 // step runs the detectors at step time t, with every fix up to horizon final.
 func (d *Detector) step(t, horizon int64) {
 	d.stepT = t
+	d.drain()
 	d.sortVessels()
 	d.observe(t, horizon)
 	d.fillGrid()
@@ -318,7 +320,13 @@ func (d *Detector) step(t, horizon int64) {
 func (d *Detector) observe(t, horizon int64) {
 	d.obs = d.obs[:0]
 	d.pts = d.pts[:0]
+	d.idle = d.idle[:0]
+	keep := d.order[:0]
 	for _, v := range d.order {
+		if v.gone {
+			continue
+		}
+		keep = append(keep, v)
 		mmsi := v.Ident.MMSI
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
@@ -336,8 +344,13 @@ func (d *Detector) observe(t, horizon int64) {
 			d.obs = append(d.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
 				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
 		}
-		d.locate(v, t) // while the vessel is in cache
+		// while the vessel is in cache
+		if !d.locate(v, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
+			d.idle = append(d.idle, v)
+		}
 	}
+	clear(d.order[len(keep):])
+	d.order = keep
 	slices.SortFunc(d.obs, compareRecords)
 	for i := range d.obs {
 		r := &d.obs[i]
@@ -436,24 +449,35 @@ func (d *Detector) resetOrder() {
 }
 
 // locate adds the vessel's used segments interpolated at t to the step's
-// points, in segment-key order (vessels come in MMSI order).
-func (d *Detector) locate(v *vessel, t int64) {
+// points, in segment-key order (vessels come in MMSI order), and reports
+// whether every segment has a point (nothing for maintain to do). It first
+// trims each segment's history to the pin of the last step.
+func (d *Detector) locate(v *vessel, t int64) (all bool) {
 	pin := max(d.p.pad, d.p.interp)
 	from := len(d.pts)
+	all = len(v.Segs) > 0
 	for _, s := range v.Segs {
-		s.Pin = min(t, s.last().T) - pin
 		if !s.usable() {
+			s.Pin = min(t, s.last().T) - pin
+			all = false
 			continue
 		}
-		if lat, lon, sog, ok := d.posAt(s, t); ok {
-			d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
+		s.trim()
+		s.Pin = min(t, s.last().T) - pin
+		lat, lon, sog, ok := d.posAt(s, t)
+		if !ok {
+			all = false
+			continue
 		}
+		s.seen, s.Present = t, true
+		d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
 	}
 	for i := from + 1; i < len(d.pts); i++ { // a vessel's few segments by sub-track key
 		for j := i; j > from && d.pts[j].key < d.pts[j-1].key; j-- {
 			d.pts[j], d.pts[j-1] = d.pts[j-1], d.pts[j]
 		}
 	}
+	return all
 }
 
 // fillGrid puts the step's encounter candidates in the grid: vessels (not
@@ -484,20 +508,17 @@ func (d *Detector) coverage() *geo.Grid {
 	return d.cover
 }
 
-// maintain follows every segment after the step: darkness and coverage for
-// gaps, loitering of absent segments, history trimming and eviction.
+// maintain follows the segments of the vessels observe found idle (some
+// segment without a point at this step, or recent gaps and loiters) after the
+// step: darkness and coverage for gaps, loitering of absent segments, history
+// trimming and eviction. A vessel whose segments all have a point needs none
+// of it: locate and loiterStep keep its pins.
 func (d *Detector) maintain(t int64) {
-	for i := range d.pts {
-		d.pts[i].s.here = true
-	}
 	d.pinRuns()
-	keep := d.order[:0]
-	for _, v := range d.order {
+	for _, v := range d.idle {
 		segs := v.Segs[:0]
 		for _, s := range v.Segs {
-			here := s.here
-			s.here = false
-			if d.segmentStep(v, s, t, here) {
+			if d.segmentStep(v, s, t, s.seen == t) {
 				segs = append(segs, s)
 			}
 		}
@@ -506,12 +527,10 @@ func (d *Detector) maintain(t int64) {
 		v.trimHistory(t - d.p.evict)
 		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
 			delete(d.s.Vessels, v.Ident.MMSI)
-			continue
+			v.gone = true // observe drops it from the order
 		}
-		keep = append(keep, v)
 	}
-	clear(d.order[len(keep):])
-	d.order = keep
+	clear(d.idle)
 }
 
 // darkMatters reports whether a segment whose last fix is at lastMs can still
@@ -554,7 +573,6 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 		d.gapOpen(v, s, t)
 		return false
 	}
-	s.trim()
 	return true
 }
 
@@ -644,6 +662,7 @@ func (d *Detector) Flush() {
 	if !d.s.Started || d.flushed {
 		return
 	}
+	d.drain()
 	d.flushed = true
 	end := d.s.MaxT
 	d.endMs = end
@@ -672,6 +691,7 @@ func (d *Detector) Flush() {
 
 // Stats returns a snapshot of the counters.
 func (d *Detector) Stats() Stats {
+	d.drain() // the thinning counters
 	c := &d.s.Counts
 	st := Stats{
 		Records: c.Records, Skipped: c.Skipped, Late: c.Late, Duplicates: c.Duplicates, Thinned: c.Thinned,
@@ -692,6 +712,7 @@ func (d *Detector) Stats() Stats {
 // Vessel returns what is known of an MMSI for the live API: its identity and
 // its recent fixes (the most recently heard track, final and pending).
 func (d *Detector) Vessel(mmsi uint32) (Vessel, []TrackPoint, bool) {
+	d.drain()
 	v := d.s.Vessels[mmsi]
 	if v == nil {
 		return Vessel{}, nil, false

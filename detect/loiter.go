@@ -27,6 +27,7 @@ func (d *Detector) loiterStep(p *stepPoint, t int64) {
 		}
 		s.Loiter.Last = t
 		s.Loiter.Samples = append(s.Loiter.Samples, loiterSample{p.latDeg, p.lonDeg, p.sogKn})
+		s.Pin = min(s.Pin, s.Loiter.Start-d.p.pad) // the run's evidence
 		return
 	}
 	if s.Loiter != nil {

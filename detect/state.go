@@ -18,6 +18,7 @@ type checkpoint struct {
 // SaveState writes a checkpoint of all state (tracks, open runs) to w.
 // Configuration and environment are not saved: give LoadState's detector the same.
 func (d *Detector) SaveState(w io.Writer) error {
+	d.drain()
 	if err := gob.NewEncoder(w).Encode(checkpoint{Version: stateVersion, State: d.s}); err != nil {
 		return fmt.Errorf("detect: save state: %w", err)
 	}

@@ -61,23 +61,27 @@ func (f fix) less(g fix) bool {
 type span struct{ Start, End int64 }
 
 // vessel is the state of one MMSI. Fields are exported for encoding/gob.
+// Those every step reads come first, so a step's walk over thousands of
+// vessels touches one or two cache lines of each.
 type vessel struct {
-	Ident      Vessel
-	HasStatic  bool          // static data seen (final)
-	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
-	Observed   bool          // the identity checks have seen a position of it
-	NotVessel  bool          // an MMSI of a station, aid to navigation, aircraft or beacon (see notVessel)
-	Pending    []fix         // accepted, not yet final (at or after the watermark), sorted
-	Statics    []ais.Record  // static records not yet final, sorted by compareRecords, repeats dropped
-	LastFinal  int64         // time of the newest final fix, 0 before the first
-	FinalBkt   int64         // thinning bucket of the newest final fix
-	FinalCells []uint64      // thinning cells of the final fixes in FinalBkt
-	LastHeard  int64         // newest final record time of any kind
 	Segs       []*segment
+	Pending    []fix        // accepted, not yet final (at or after the watermark), sorted
+	Statics    []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
+	Gaps       []span       // recent gaps with coverage, for Evidence.DarkBefore
+	Loiters    []span       // recent loitering, for Evidence.LoiterBefore
+	LastHeard  int64        // newest final record time of any kind
+	LastFinal  int64        // time of the newest final fix, 0 before the first
+	FinalBkt   int64        // thinning bucket of the newest final fix
+	FinalCells []uint64     // thinning cells of the final fixes in FinalBkt
+	Observed   bool         // the identity checks have seen a position of it
+	NotVessel  bool         // an MMSI of a station, aid to navigation, aircraft or beacon (see notVessel)
+	HasStatic  bool         // static data seen (final)
+	Shared     bool         // "mmsi-shared" reported
 	NextSub    uint8
-	Shared     bool   // "mmsi-shared" reported
-	Gaps       []span // recent gaps with coverage, for Evidence.DarkBefore
-	Loiters    []span // recent loitering, for Evidence.LoiterBefore
+	gone       bool // evicted; observe drops it from the step order (not checkpointed)
+
+	Ident      Vessel
+	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
 }
 
 // segment is one consistent track of an MMSI (a sub-track when the MMSI is shared).
@@ -93,7 +97,7 @@ type segment struct {
 	Loiter   *loiterRun
 	Pin      int64 // fixes before this are not needed any more
 	Port     portCache
-	here     bool // has a position at the current step (not checkpointed: set and cleared within a step)
+	seen     int64 // the last step at which it had a position, Unix ms (not checkpointed: read within the step)
 }
 
 // portCache remembers the last port test of a segment: slow vessels barely
