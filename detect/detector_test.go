@@ -121,7 +121,7 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, time.Hour, c.Track.MaxInterpGap)
 	assert.Equal(t, 15*time.Minute, c.Track.MaxExtrapolation)
 	assert.Equal(t, 2*time.Hour, c.Track.EvidencePadding)
-	assert.Equal(t, EncounterConfig{MaxDistanceM: 500, MaxSpeedKn: 2, MinDuration: 2 * time.Hour, MergeGap: 4 * time.Hour, PortDistanceM: 10_000}, c.Encounter)
+	assert.Equal(t, EncounterConfig{MaxDistanceM: 500, MaxSpeedKn: 2, MinDuration: 2 * time.Hour, MergeGap: 4 * time.Hour, PortDistanceM: 10_000, EarlyOngoing: true}, c.Encounter)
 	assert.Equal(t, LoiterConfig{MaxSpeedKn: 2, MinDuration: 4 * time.Hour, AwayFromPorts: true}, c.Loiter)
 	assert.Equal(t, GapConfig{MinDuration: 6 * time.Hour, CoverageRadiusM: 50_000}, c.Gap)
 	assert.Equal(t, DefaultRules(), c.Rules)

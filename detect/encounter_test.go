@@ -258,7 +258,7 @@ func TestAidsToNavigationAreNotVessels(t *testing.T) {
 }
 
 func TestOngoingBeforeTheConfirmingStep(t *testing.T) {
-	// with EarlyOngoing the ongoing alert goes out once the final
+	// by default (EarlyOngoing) the ongoing alert goes out once the final
 	// fixes settle that the run passes MinDuration, the watermark at most
 	// 30 min past start + MinDuration, not when the step at that time runs
 	// (once the watermark is MaxInterpGap past it, 1 h; the newest data
@@ -277,7 +277,7 @@ func TestOngoingBeforeTheConfirmingStep(t *testing.T) {
 			var evs []Event
 			var wm time.Time // the watermark when the ongoing record came
 			cfg := DefaultConfig()
-			cfg.Encounter.EarlyOngoing = true
+			require.True(t, cfg.Encounter.EarlyOngoing, "on by default")
 			d := New(cfg, Env{}, func(e Event) { evs = append(evs, e) })
 			for _, r := range tc.recs {
 				d.Push(r)
