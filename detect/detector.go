@@ -294,9 +294,9 @@ func (d *Detector) Watermark() time.Time {
 // step runs the detectors at step time t, with every fix up to horizon final.
 func (d *Detector) step(t, horizon int64) {
 	d.stepT = t
-	d.drain()
+	queued := d.takeInbox()
 	d.sortVessels()
-	d.observe(t, horizon)
+	d.observe(t, horizon, queued)
 	d.fillGrid()
 	d.grid.Pairs(d.cfg.Encounter.MaxDistanceM, d.onPair)
 	for i := range d.pts {
@@ -311,13 +311,14 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe finalizes fixes and static records up to horizon, locates each
+// observe adds the queued positions (inbox keys, see takeInbox), finalizes
+// fixes and static records up to horizon, locates each
 // vessel at step t in the same pass (one walk over the vessels), and shows the
 // identity checks what can change their answer, in (time, MMSI) order: each
 // static record that differs from the vessel's previous one, and a position
 // when the vessel is new or its static data changed. Repeats of the same
 // static data only count as heard.
-func (d *Detector) observe(t, horizon int64) {
+func (d *Detector) observe(t, horizon int64, queued []uint64) {
 	d.obs = d.obs[:0]
 	d.pts = d.pts[:0]
 	d.idle = d.idle[:0]
@@ -327,6 +328,7 @@ func (d *Detector) observe(t, horizon int64) {
 			continue
 		}
 		keep = append(keep, v)
+		queued = d.addQueued(v, queued)
 		mmsi := v.Ident.MMSI
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
@@ -351,6 +353,7 @@ func (d *Detector) observe(t, horizon int64) {
 	}
 	clear(d.order[len(keep):])
 	d.order = keep
+	d.resetInbox()
 	slices.SortFunc(d.obs, compareRecords)
 	for i := range d.obs {
 		r := &d.obs[i]

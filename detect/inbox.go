@@ -5,8 +5,8 @@ import "github.com/stswatch/stswatch/ais"
 // The inbox. Push does not touch a vessel's state: with thousands of vessels
 // that state is out of the CPU cache, and looking it up per record cost more
 // than the rest of Push together. Positions wait in the inbox instead, and are
-// added to their vessels in MMSI order (each vessel looked up once) at the
-// next step, or when the inbox is full. A vessel's fixes keep their arrival
+// added to their vessels in MMSI order by the next step's walk, which visits
+// each vessel anyway, or when the inbox is full. A vessel's fixes keep their arrival
 // order, so what add keeps and counts is the same as adding them at once.
 // Hand-written because it is the hot path: measured in BenchmarkScan.
 
@@ -36,22 +36,49 @@ func (d *Detector) queue(mmsi uint32, class ais.Class, f fix) {
 // drain adds the waiting positions to their vessels, grouped by MMSI, each
 // vessel's in arrival order.
 func (d *Detector) drain() {
+	for keys := d.takeInbox(); len(keys) > 0; {
+		keys = d.addQueued(d.s.Vessels[uint32(keys[0]>>32)], keys)
+	}
+	d.resetInbox()
+}
+
+// takeInbox sorts the inbox and makes sure every MMSI in it has a vessel,
+// without touching the vessels' state: a step's walk adds the positions
+// while it visits each vessel anyway (see addQueued).
+func (d *Detector) takeInbox() []uint64 {
 	if len(d.inbox) == 0 {
-		return
+		return nil
 	}
 	keys := d.sortInbox()
-	c := &d.s.Counts
-	var v *vessel
-	for _, k := range keys {
-		in := &d.inbox[uint32(k)]
-		if v == nil || v.Ident.MMSI != in.MMSI {
-			v = d.vessel(in.MMSI)
+	for i, k := range keys {
+		if i == 0 || k>>32 != keys[i-1]>>32 {
+			d.vessel(uint32(k >> 32))
 		}
-		if in.Class != ais.ClassUnknown && v.Ident.Class == "" {
-			v.Ident.Class = in.Class.String()
-		}
-		v.add(in.F, c)
 	}
+	return keys
+}
+
+// addQueued adds to v the leading positions of the sorted keys that are its
+// own and returns the rest.
+func (d *Detector) addQueued(v *vessel, keys []uint64) []uint64 {
+	mmsi := uint64(v.Ident.MMSI)
+	if len(keys) == 0 || keys[0]>>32 != mmsi {
+		return keys
+	}
+	classed := v.Ident.Class != ""
+	n := 0
+	for ; n < len(keys) && keys[n]>>32 == mmsi; n++ {
+		in := &d.inbox[uint32(keys[n])]
+		if !classed && in.Class != ais.ClassUnknown {
+			v.Ident.Class, classed = in.Class.String(), true
+		}
+		v.add(in.F, &d.s.Counts)
+	}
+	return keys[n:]
+}
+
+// resetInbox empties the inbox once every position in it has been added.
+func (d *Detector) resetInbox() {
 	clear(d.inbox)
 	d.inbox = d.inbox[:0]
 }

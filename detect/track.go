@@ -62,23 +62,25 @@ type span struct{ Start, End int64 }
 
 // vessel is the state of one MMSI. Fields are exported for encoding/gob.
 // Those every step reads come first, so a step's walk over thousands of
-// vessels touches one or two cache lines of each.
+// vessels touches three cache lines of each: the slices and flags, then the
+// times and the MMSI.
 type vessel struct {
-	Segs       []*segment
-	Pending    []fix        // accepted, not yet final (at or after the watermark), sorted
-	Statics    []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
-	Gaps       []span       // recent gaps with coverage, for Evidence.DarkBefore
-	Loiters    []span       // recent loitering, for Evidence.LoiterBefore
-	LastHeard  int64        // newest final record time of any kind
-	LastFinal  int64        // time of the newest final fix, 0 before the first
-	FinalBkt   int64        // thinning bucket of the newest final fix
-	FinalCells []uint64     // thinning cells of the final fixes in FinalBkt
-	Observed   bool         // the identity checks have seen a position of it
-	NotVessel  bool         // an MMSI of a station, aid to navigation, aircraft or beacon (see notVessel)
-	HasStatic  bool         // static data seen (final)
-	Shared     bool         // "mmsi-shared" reported
-	NextSub    uint8
-	gone       bool // evicted; observe drops it from the step order (not checkpointed)
+	Segs      []*segment
+	Pending   []fix        // accepted, not yet final (at or after the watermark), sorted
+	Statics   []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
+	Gaps      []span       // recent gaps with coverage, for Evidence.DarkBefore
+	Loiters   []span       // recent loitering, for Evidence.LoiterBefore
+	Observed  bool         // the identity checks have seen a position of it
+	NotVessel bool         // an MMSI of a station, aid to navigation, aircraft or beacon (see notVessel)
+	HasStatic bool         // static data seen (final)
+	Shared    bool         // "mmsi-shared" reported
+	NextSub   uint8
+	gone      bool // evicted; observe drops it from the step order (not checkpointed)
+
+	LastHeard  int64    // newest final record time of any kind
+	LastFinal  int64    // time of the newest final fix, 0 before the first
+	FinalBkt   int64    // thinning bucket of the newest final fix
+	FinalCells []uint64 // thinning cells of the final fixes in FinalBkt
 
 	Ident      Vessel
 	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
@@ -506,7 +508,11 @@ func (s *segment) stale() int {
 // and a quarter of the segment): copying the history down at every step cost
 // more than the rest of the step.
 func (s *segment) trim() {
-	if k := s.stale(); k >= max(trimMin, len(s.Fixes)/4) {
+	need := max(trimMin, len(s.Fixes)/4)
+	if need > s.Cur-1 || s.Fixes[need-1].T >= s.Pin { // fewer than need are stale: spare the search
+		return
+	}
+	if k := s.stale(); k >= need {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur -= k
 	}
