@@ -47,15 +47,16 @@ type Detector struct {
 	idle  []*vessel // this step's vessels for maintain, in MMSI order
 
 	// positions accepted by Push, not yet added to their vessels (see queue)
-	inbox               []inboxFix
+	inbox, inboxSorted  []inboxFix
 	inboxKeys, inboxTmp []uint64
 
 	// per-step scratch, reused
-	stepT   int64
-	pts     []stepPoint
-	out     []Event
-	obs     []ais.Record
-	scratch []float64
+	stepT    int64
+	pts      []stepPoint
+	out      []Event
+	obs      []ais.Record
+	obsOrder []obsKey
+	scratch  []float64
 }
 
 // params are the configured durations in Unix milliseconds.
@@ -311,14 +312,14 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe adds the queued positions (inbox keys, see takeInbox), finalizes
+// observe adds the queued positions (the sorted inbox, see takeInbox), finalizes
 // fixes and static records up to horizon, locates each
 // vessel at step t in the same pass (one walk over the vessels), and shows the
 // identity checks what can change their answer, in (time, MMSI) order: each
 // static record that differs from the vessel's previous one, and a position
 // when the vessel is new or its static data changed. Repeats of the same
 // static data only count as heard.
-func (d *Detector) observe(t, horizon int64, queued []uint64) {
+func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 	d.obs = d.obs[:0]
 	d.pts = d.pts[:0]
 	d.idle = d.idle[:0]
@@ -354,14 +355,30 @@ func (d *Detector) observe(t, horizon int64, queued []uint64) {
 	clear(d.order[len(keep):])
 	d.order = keep
 	d.resetInbox()
-	slices.SortFunc(d.obs, compareRecords)
+	d.obsOrder = d.obsOrder[:0]
 	for i := range d.obs {
 		r := &d.obs[i]
+		d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), i: int32(i)})
+	}
+	slices.SortFunc(d.obsOrder, func(a, b obsKey) int {
+		return cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.id, b.id), compareRecords(d.obs[a.i], d.obs[b.i]))
+	})
+	for _, k := range d.obsOrder {
+		r := &d.obs[k.i]
 		if r.Kind == ais.KindStatic {
 			d.vessel(r.MMSI).Ident.apply(r)
 		}
 		d.s.Ident.Observe(*r, d.env, d.collect)
 	}
+}
+
+// obsKey orders the records for the identity checks by compareRecords
+// without moving them: time, MMSI, kind and type first (whole-record ties only
+// go to compareRecords).
+type obsKey struct {
+	ms int64  // time, Unix ms
+	id uint64 // MMSI << 16 | kind << 8 | type
+	i  int32  // index in obs
 }
 
 // partIndex tells apart the two halves of a class B static report (type 24

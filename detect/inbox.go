@@ -36,45 +36,43 @@ func (d *Detector) queue(mmsi uint32, class ais.Class, f fix) {
 // drain adds the waiting positions to their vessels, grouped by MMSI, each
 // vessel's in arrival order.
 func (d *Detector) drain() {
-	for keys := d.takeInbox(); len(keys) > 0; {
-		keys = d.addQueued(d.s.Vessels[uint32(keys[0]>>32)], keys)
+	for q := d.takeInbox(); len(q) > 0; {
+		q = d.addQueued(d.s.Vessels[q[0].MMSI], q)
 	}
 	d.resetInbox()
 }
 
-// takeInbox sorts the inbox and makes sure every MMSI in it has a vessel,
-// without touching the vessels' state: a step's walk adds the positions
-// while it visits each vessel anyway (see addQueued).
-func (d *Detector) takeInbox() []uint64 {
+// takeInbox returns the inbox sorted by MMSI (stable) and makes sure every
+// MMSI in it has a vessel, without touching the vessels' state: a step's
+// walk adds the positions while it visits each vessel anyway (see addQueued).
+func (d *Detector) takeInbox() []inboxFix {
 	if len(d.inbox) == 0 {
 		return nil
 	}
-	keys := d.sortInbox()
-	for i, k := range keys {
-		if i == 0 || k>>32 != keys[i-1]>>32 {
-			d.vessel(uint32(k >> 32))
+	q := d.sortInbox()
+	for i := range q {
+		if i == 0 || q[i].MMSI != q[i-1].MMSI {
+			d.vessel(q[i].MMSI)
 		}
 	}
-	return keys
+	return q
 }
 
-// addQueued adds to v the leading positions of the sorted keys that are its
+// addQueued adds to v the leading positions of the sorted queue that are its
 // own and returns the rest.
-func (d *Detector) addQueued(v *vessel, keys []uint64) []uint64 {
-	mmsi := uint64(v.Ident.MMSI)
-	if len(keys) == 0 || keys[0]>>32 != mmsi {
-		return keys
+func (d *Detector) addQueued(v *vessel, q []inboxFix) []inboxFix {
+	if len(q) == 0 || q[0].MMSI != v.Ident.MMSI {
+		return q
 	}
 	classed := v.Ident.Class != ""
 	n := 0
-	for ; n < len(keys) && keys[n]>>32 == mmsi; n++ {
-		in := &d.inbox[uint32(keys[n])]
-		if !classed && in.Class != ais.ClassUnknown {
-			v.Ident.Class, classed = in.Class.String(), true
+	for ; n < len(q) && q[n].MMSI == q[0].MMSI; n++ {
+		if !classed && q[n].Class != ais.ClassUnknown {
+			v.Ident.Class, classed = q[n].Class.String(), true
 		}
-		v.add(in.F, &d.s.Counts)
+		v.add(q[n].F, &d.s.Counts)
 	}
-	return keys[n:]
+	return q[n:]
 }
 
 // resetInbox empties the inbox once every position in it has been added.
@@ -83,10 +81,11 @@ func (d *Detector) resetInbox() {
 	d.inbox = d.inbox[:0]
 }
 
-// sortInbox returns the inbox's keys (MMSI << 32 | index) sorted: an LSD
-// radix sort on the MMSI bytes, stable, so each MMSI's indices stay in
-// arrival order. Bytes that every MMSI shares need no pass.
-func (d *Detector) sortInbox() []uint64 {
+// sortInbox returns the inbox's positions sorted by MMSI, stable: an LSD
+// radix sort of keys (MMSI << 32 | index) on the MMSI bytes (bytes that every
+// MMSI shares need no pass), then one gather, so the walk reads the
+// positions in sequence rather than jumping around the inbox.
+func (d *Detector) sortInbox() []inboxFix {
 	n := len(d.inbox)
 	keys, tmp := d.inboxKeys[:0], d.inboxTmp[:0]
 	var and, or uint32 = ^uint32(0), 0
@@ -115,5 +114,10 @@ func (d *Detector) sortInbox() []uint64 {
 		keys, tmp = tmp[:n], keys[:n]
 	}
 	d.inboxKeys, d.inboxTmp = keys, tmp
-	return keys
+	sorted := d.inboxSorted[:0]
+	for _, k := range keys {
+		sorted = append(sorted, d.inbox[uint32(k)])
+	}
+	d.inboxSorted = sorted
+	return sorted
 }

@@ -100,6 +100,7 @@ type segment struct {
 	Pin      int64 // fixes before this are not needed any more
 	Port     portCache
 	seen     int64 // the last step at which it had a position, Unix ms (not checkpointed: read within the step)
+	trimAt   int   // trim looks at the history again once it holds this many fixes (not checkpointed)
 }
 
 // portCache remembers the last port test of a segment: slow vessels barely
@@ -506,13 +507,15 @@ func (s *segment) stale() int {
 
 // trim drops the stale fixes once there are enough of them (at least trimMin
 // and a quarter of the segment): copying the history down at every step cost
-// more than the rest of the step.
+// more than the rest of the step. It only looks again once the history has
+// grown by an eighth (trimAt): memory grows only with new fixes, and reading
+// an old fix of every segment at every step cost a cache miss each.
 func (s *segment) trim() {
-	need := max(trimMin, len(s.Fixes)/4)
-	if need > s.Cur-1 || s.Fixes[need-1].T >= s.Pin { // fewer than need are stale: spare the search
+	if len(s.Fixes) < s.trimAt {
 		return
 	}
-	if k := s.stale(); k >= need {
+	s.trimAt = len(s.Fixes) + max(trimMin, len(s.Fixes)/8)
+	if k := s.stale(); k >= max(trimMin, len(s.Fixes)/4) {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur -= k
 	}
