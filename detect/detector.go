@@ -361,7 +361,10 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 		d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), i: int32(i)})
 	}
 	slices.SortFunc(d.obsOrder, func(a, b obsKey) int {
-		return cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.id, b.id), compareRecords(d.obs[a.i], d.obs[b.i]))
+		if c := cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.id, b.id)); c != 0 {
+			return c
+		}
+		return compareRecords(d.obs[a.i], d.obs[b.i])
 	})
 	for _, k := range d.obsOrder {
 		r := &d.obs[k.i]
