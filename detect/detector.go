@@ -46,6 +46,9 @@ type Detector struct {
 	fresh []*vessel
 	idle  []*vessel // this step's vessels for maintain, in MMSI order
 
+	walkers []*walker // share each step's walk over the vessels (see SetWorkers)
+	walkMin int       // vessels per walker at least (walkMinVessels; tests set fewer)
+
 	// positions accepted by Push, not yet added to their vessels (see queue)
 	inbox, inboxSorted  []inboxFix
 	inboxKeys, inboxTmp []uint64
@@ -144,6 +147,7 @@ func New(cfg Config, env Env, emit func(Event)) *Detector {
 		cover: geo.NewGrid(nearRadiusM),
 	}
 	d.s = newState()
+	d.SetWorkers(0)
 	return d
 }
 
@@ -312,48 +316,15 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe adds the queued positions (the sorted inbox, see takeInbox), finalizes
-// fixes and static records up to horizon, locates each
-// vessel at step t in the same pass (one walk over the vessels), and shows the
+// observe adds the queued positions (the sorted inbox, see takeInbox),
+// finalizes fixes and static records up to horizon and locates each vessel
+// at step t, in one walk over the vessels (see walker), then shows the
 // identity checks what can change their answer, in (time, MMSI) order: each
 // static record that differs from the vessel's previous one, and a position
 // when the vessel is new or its static data changed. Repeats of the same
 // static data only count as heard.
 func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
-	d.obs = d.obs[:0]
-	d.pts = d.pts[:0]
-	d.idle = d.idle[:0]
-	keep := d.order[:0]
-	for _, v := range d.order {
-		if v.gone {
-			continue
-		}
-		keep = append(keep, v)
-		queued = d.addQueued(v, queued)
-		mmsi := v.Ident.MMSI
-		n, changed := 0, false
-		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
-			r := &v.Statics[n]
-			v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
-			if last := &v.LastStatic[partIndex(r)]; last.Kind == 0 || !sameStatic(last, r) {
-				v.HasStatic, *last, changed = true, *r, true
-				d.obs = append(d.obs, *r)
-			}
-		}
-		clear(v.Statics[:n])
-		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
-		if f, ok := d.finalize(v, horizon); ok && (!v.Observed || changed) {
-			v.Observed = true
-			d.obs = append(d.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
-				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
-		}
-		// while the vessel is in cache
-		if !d.locate(v, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
-			d.idle = append(d.idle, v)
-		}
-	}
-	clear(d.order[len(keep):])
-	d.order = keep
+	d.walk(t, horizon, queued)
 	d.resetInbox()
 	d.obsOrder = d.obsOrder[:0]
 	for i := range d.obs {
@@ -469,38 +440,6 @@ func (d *Detector) resetOrder() {
 		d.fresh = append(d.fresh, v)
 	}
 	d.sortVessels()
-}
-
-// locate adds the vessel's used segments interpolated at t to the step's
-// points, in segment-key order (vessels come in MMSI order), and reports
-// whether every segment has a point (nothing for maintain to do). It first
-// trims each segment's history to the pin of the last step.
-func (d *Detector) locate(v *vessel, t int64) (all bool) {
-	pin := max(d.p.pad, d.p.interp)
-	from := len(d.pts)
-	all = len(v.Segs) > 0
-	for _, s := range v.Segs {
-		if !s.usable() {
-			s.Pin = min(t, s.last().T) - pin
-			all = false
-			continue
-		}
-		s.trim()
-		s.Pin = min(t, s.last().T) - pin
-		lat, lon, sog, ok := d.posAt(s, t)
-		if !ok {
-			all = false
-			continue
-		}
-		s.seen, s.Present = t, true
-		d.pts = append(d.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
-	}
-	for i := from + 1; i < len(d.pts); i++ { // a vessel's few segments by sub-track key
-		for j := i; j > from && d.pts[j].key < d.pts[j-1].key; j-- {
-			d.pts[j], d.pts[j-1] = d.pts[j-1], d.pts[j]
-		}
-	}
-	return all
 }
 
 // fillGrid puts the step's encounter candidates in the grid: vessels (not

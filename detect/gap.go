@@ -10,15 +10,15 @@ import "slices"
 
 // gapEnded judges the gap between a segment's last fix and the fix that ends
 // it; the event waits for its padding and for the vessels near its end.
-func (d *Detector) gapEnded(v *vessel, s *segment, last, next fix, distM float64) {
+func (w *walker) gapEnded(v *vessel, s *segment, last, next fix, distM float64) {
 	if !s.Covered || v.NotVessel {
 		return
 	}
-	ev := d.gapEvent(v, s, last, next.T)
+	ev := w.d.gapEvent(v, s, last, next.T)
 	ev.EndLat, ev.EndLon = ptr(next.LatDeg), ptr(next.LonDeg)
 	ev.GapDistanceM = ptr(distM)
 	ev.ImpliedSOGKn = ptr(distM / (float64(next.T-last.T) / 1000) / mpsPerKn)
-	d.wait(ev, next.T+d.p.pad, true, segKey(v.Ident.MMSI, s.Sub))
+	w.waiting = append(w.waiting, &waitingEvent{Ev: ev, Segs: []uint64{segKey(v.Ident.MMSI, s.Sub)}, Due: next.T + w.d.p.pad, NearEnd: true})
 }
 
 // gapOpen judges a segment still dark at t (eviction or end of input): an

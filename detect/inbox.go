@@ -36,9 +36,11 @@ func (d *Detector) queue(mmsi uint32, class ais.Class, f fix) {
 // drain adds the waiting positions to their vessels, grouped by MMSI, each
 // vessel's in arrival order.
 func (d *Detector) drain() {
+	w := d.walkers[0]
 	for q := d.takeInbox(); len(q) > 0; {
-		q = d.addQueued(d.s.Vessels[q[0].MMSI], q)
+		q = w.addQueued(d.s.Vessels[q[0].MMSI], q)
 	}
+	d.mergeFound(w)
 	d.resetInbox()
 }
 
@@ -60,7 +62,7 @@ func (d *Detector) takeInbox() []inboxFix {
 
 // addQueued adds to v the leading positions of the sorted queue that are its
 // own and returns the rest.
-func (d *Detector) addQueued(v *vessel, q []inboxFix) []inboxFix {
+func (w *walker) addQueued(v *vessel, q []inboxFix) []inboxFix {
 	if len(q) == 0 || q[0].MMSI != v.Ident.MMSI {
 		return q
 	}
@@ -70,7 +72,7 @@ func (d *Detector) addQueued(v *vessel, q []inboxFix) []inboxFix {
 		if !classed && q[n].Class != ais.ClassUnknown {
 			v.Ident.Class, classed = q[n].Class.String(), true
 		}
-		v.add(q[n].F, &d.s.Counts)
+		v.add(q[n].F, &w.counts)
 	}
 	return q[n:]
 }

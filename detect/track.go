@@ -218,10 +218,10 @@ func sameStatic(a, b *ais.Record) bool {
 
 // finalize moves the pending fixes up to horizon into segments, in time
 // order, and returns the newest one moved.
-func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
+func (w *walker) finalize(v *vessel, horizon int64) (fix, bool) {
 	n := 0
 	for ; n < len(v.Pending) && v.Pending[n].T <= horizon; n++ {
-		d.assign(v, v.Pending[n])
+		w.assign(v, v.Pending[n])
 	}
 	if n == 0 {
 		return fix{}, false
@@ -246,7 +246,8 @@ func (d *Detector) finalize(v *vessel, horizon int64) (fix, bool) {
 // (implied speed within MaxImpliedSpeedKn), else on the nearest consistent
 // unused one (an old stray fix the vessel happens to pass must not capture
 // its track), or starts a new segment.
-func (d *Detector) assign(v *vessel, f fix) {
+func (w *walker) assign(v *vessel, f fix) {
+	d := w.d
 	maxMps := d.cfg.Track.MaxImpliedSpeedKn * mpsPerKn
 	best, bestD, bestUsed := -1, math.Inf(1), false
 	if len(v.Segs) == 1 { // the usual case: the exact distance only when needed
@@ -268,9 +269,9 @@ func (d *Detector) assign(v *vessel, f fix) {
 		}
 	}
 	if best < 0 {
-		s := d.newSegment(v)
+		s := w.newSegment(v)
 		if s == nil {
-			d.s.Counts.Outliers++
+			w.counts.Outliers++
 			return
 		}
 		s.Fixes = append(s.Fixes, f)
@@ -292,7 +293,7 @@ func (d *Detector) assign(v *vessel, f fix) {
 		}
 	}
 	if f.T-l.T >= d.p.gapMin {
-		d.gapEnded(v, s, *l, f, bestD)
+		w.gapEnded(v, s, *l, f, bestD)
 	}
 	if len(s.Fixes) == maxSegFixes {
 		k := maxSegFixes / 4
@@ -307,8 +308,8 @@ func (d *Detector) assign(v *vessel, f fix) {
 	s.N++
 	s.Covered = false
 	if s.usable() {
-		d.checkShared(v, s, prev)
-		d.takeOver(v, s)
+		w.checkShared(v, s, prev)
+		w.takeOver(v, s)
 	}
 }
 
@@ -340,7 +341,8 @@ func (d *Detector) historyFixes(spanMs int64, n int) int {
 // stray fix that the new positions happened to join) are dropped as outliers.
 // o keeps its sub-track key, so runs and gaps follow the vessel across the
 // jump; s is removed.
-func (d *Detector) takeOver(v *vessel, s *segment) {
+func (w *walker) takeOver(v *vessel, s *segment) {
+	d := w.d
 	now := s.last().T
 	for _, o := range v.Segs {
 		if o == s || !o.usable() {
@@ -358,14 +360,14 @@ func (d *Detector) takeOver(v *vessel, s *segment) {
 		}
 		first := s.Fixes[i]
 		if first.T-ol.T >= d.p.gapMin {
-			d.gapEnded(v, o, ol, first, geo.DistanceM(ol.LatDeg, ol.LonDeg, first.LatDeg, first.LonDeg))
+			w.gapEnded(v, o, ol, first, geo.DistanceM(ol.LatDeg, ol.LonDeg, first.LatDeg, first.LonDeg))
 		}
 		if s.Cur > i {
 			o.Cur = len(o.Fixes) + s.Cur - i
 		}
 		o.Fixes = append(o.Fixes, s.Fixes[i:]...)
 		o.N += after
-		d.s.Counts.Outliers += int64(before)
+		w.counts.Outliers += int64(before)
 		o.Covered, o.Present, o.NearDark, o.Port = false, s.Present, nil, s.Port
 		switch {
 		case s.Loiter == nil:
@@ -391,7 +393,7 @@ func (s *segment) interval() int64 {
 
 // newSegment adds a segment to the vessel, replacing its oldest unused one
 // when all slots are taken; nil when every slot holds a used track.
-func (d *Detector) newSegment(v *vessel) *segment {
+func (w *walker) newSegment(v *vessel) *segment {
 	s := &segment{Sub: v.NextSub}
 	v.NextSub++
 	if len(v.Segs) < maxSegments {
@@ -407,7 +409,7 @@ func (d *Detector) newSegment(v *vessel) *segment {
 	if victim < 0 {
 		return nil
 	}
-	d.s.Counts.Outliers += int64(v.Segs[victim].N)
+	w.counts.Outliers += int64(v.Segs[victim].N)
 	v.Segs[victim] = s
 	return s
 }
@@ -417,7 +419,7 @@ func (d *Detector) newSegment(v *vessel) *segment {
 // prevMs) while another used segment, heard before prevMs, was heard since.
 // One excursion that returns (a few bad fixes) does not count; two ships on
 // one MMSI do.
-func (d *Detector) checkShared(v *vessel, s *segment, prevMs int64) {
+func (w *walker) checkShared(v *vessel, s *segment, prevMs int64) {
 	if v.Shared {
 		return
 	}
@@ -430,7 +432,7 @@ func (d *Detector) checkShared(v *vessel, s *segment, prevMs int64) {
 		ol := o.last()
 		distKm := geo.DistanceM(ol.LatDeg, ol.LonDeg, l.LatDeg, l.LonDeg) / 1000
 		t := msTime(l.T)
-		d.out = append(d.out, Event{
+		w.out = append(w.out, Event{
 			ID:      eventID(TypeIdentity, []uint32{v.Ident.MMSI}, t, AnomalyMMSIShared+"|"),
 			Type:    TypeIdentity,
 			Status:  StatusClosed,

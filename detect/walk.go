@@ -1,0 +1,168 @@
+package detect
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/stswatch/stswatch/ais"
+)
+
+// walker is one goroutine's share of a step's walk over the vessels: a
+// contiguous run of them in MMSI order. All the state a vessel's walk changes
+// is the vessel's own, except what it finds and counts, which stays here
+// until the walk is over and then merges in vessel order (see merge), so
+// events, counters and their order do not depend on the number of walkers.
+type walker struct {
+	d       *Detector
+	counts  counters        // Thinned, Duplicates and Outliers only
+	keep    []*vessel       // its vessels still tracked (not gone)
+	obs     []ais.Record    // records for the identity checks
+	pts     []stepPoint     // its segments' positions at the step
+	idle    []*vessel       // its vessels for maintain
+	out     []Event         // events found (mmsi-shared)
+	waiting []*waitingEvent // gap events waiting for their padding
+}
+
+// walkMinVessels is the fewest vessels worth a walker of their own: below
+// it, starting and joining a goroutine costs more than it saves.
+const walkMinVessels = 2048
+
+// SetWorkers sets how many goroutines share each step's walk over the
+// vessels (one per walkMinVessels vessels at most); n < 1 means GOMAXPROCS,
+// the default. The events are the same for every n.
+func (d *Detector) SetWorkers(n int) {
+	if n < 1 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	d.walkers, d.walkMin = d.walkers[:0], walkMinVessels
+	for range n {
+		d.walkers = append(d.walkers, &walker{d: d})
+	}
+}
+
+// walk runs the walkers over the vessels, each over a contiguous share with
+// the queued positions of its MMSIs, and merges what they found.
+func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
+	n := min(len(d.walkers), max(1, len(d.order)/d.walkMin))
+	ws := d.walkers[:n]
+	var wg sync.WaitGroup
+	lo := 0
+	for i, w := range ws {
+		hi := max(len(d.order)*(i+1)/n, lo)
+		for hi < len(d.order) && hi > lo && d.order[hi].Ident.MMSI == d.order[hi-1].Ident.MMSI {
+			hi++ // an MMSI evicted and heard again: both vessels in one share, with its queue
+		}
+		q := queued
+		if hi < len(d.order) {
+			k, _ := slices.BinarySearchFunc(queued, d.order[hi].Ident.MMSI, func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
+			q, queued = queued[:k], queued[k:]
+		}
+		vs := d.order[lo:hi]
+		lo = hi
+		if i == n-1 {
+			w.walk(vs, q, t, horizon)
+		} else {
+			wg.Go(func() { w.walk(vs, q, t, horizon) })
+		}
+	}
+	wg.Wait()
+	d.merge(ws)
+}
+
+// walk visits its vessels: adds their queued positions, finalizes their
+// static records and fixes up to horizon, and locates them at step t, while
+// each vessel is in cache.
+func (w *walker) walk(vs []*vessel, queued []inboxFix, t, horizon int64) {
+	for _, v := range vs {
+		if v.gone {
+			continue
+		}
+		w.keep = append(w.keep, v)
+		queued = w.addQueued(v, queued)
+		n, changed := 0, false
+		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
+			r := &v.Statics[n]
+			v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
+			if last := &v.LastStatic[partIndex(r)]; last.Kind == 0 || !sameStatic(last, r) {
+				v.HasStatic, *last, changed = true, *r, true
+				w.obs = append(w.obs, *r)
+			}
+		}
+		clear(v.Statics[:n])
+		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
+		if f, ok := w.finalize(v, horizon); ok && (!v.Observed || changed) {
+			v.Observed = true
+			w.obs = append(w.obs, ais.Record{Kind: ais.KindPosition, MMSI: v.Ident.MMSI, Has: ais.HasTime | ais.HasLatLon,
+				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
+		}
+		if !w.locate(v, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
+			w.idle = append(w.idle, v)
+		}
+	}
+}
+
+// merge takes over what the walkers found, in their order (the vessels').
+func (d *Detector) merge(ws []*walker) {
+	d.order, d.obs, d.pts, d.idle = d.order[:0], d.obs[:0], d.pts[:0], d.idle[:0]
+	for _, w := range ws {
+		d.order = append(d.order, w.keep...)
+		d.obs = append(d.obs, w.obs...)
+		d.pts = append(d.pts, w.pts...)
+		d.idle = append(d.idle, w.idle...)
+		clear(w.keep)
+		clear(w.obs)
+		clear(w.pts)
+		clear(w.idle)
+		w.keep, w.obs, w.pts, w.idle = w.keep[:0], w.obs[:0], w.pts[:0], w.idle[:0]
+		d.mergeFound(w)
+	}
+}
+
+// mergeFound takes over a walker's events and counts.
+func (d *Detector) mergeFound(w *walker) {
+	c := &d.s.Counts
+	c.Thinned += w.counts.Thinned
+	c.Duplicates += w.counts.Duplicates
+	c.Outliers += w.counts.Outliers
+	w.counts.Thinned, w.counts.Duplicates, w.counts.Outliers = 0, 0, 0
+	d.out = append(d.out, w.out...)
+	d.s.Waiting = append(d.s.Waiting, w.waiting...)
+	clear(w.out)
+	clear(w.waiting)
+	w.out, w.waiting = w.out[:0], w.waiting[:0]
+}
+
+// locate adds the vessel's used segments interpolated at t to the step's
+// points, in segment-key order (vessels come in MMSI order), and reports
+// whether every segment has a point (nothing for maintain to do). It first
+// trims each segment's history to the pin of the last step.
+func (w *walker) locate(v *vessel, t int64) (all bool) {
+	d := w.d
+	pin := max(d.p.pad, d.p.interp)
+	from := len(w.pts)
+	all = len(v.Segs) > 0
+	for _, s := range v.Segs {
+		if !s.usable() {
+			s.Pin = min(t, s.last().T) - pin
+			all = false
+			continue
+		}
+		s.trim()
+		s.Pin = min(t, s.last().T) - pin
+		lat, lon, sog, ok := d.posAt(s, t)
+		if !ok {
+			all = false
+			continue
+		}
+		s.seen, s.Present = t, true
+		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
+	}
+	for i := from + 1; i < len(w.pts); i++ { // a vessel's few segments by sub-track key
+		for j := i; j > from && w.pts[j].key < w.pts[j-1].key; j-- {
+			w.pts[j], w.pts[j-1] = w.pts[j-1], w.pts[j]
+		}
+	}
+	return all
+}

@@ -1,0 +1,80 @@
+package detect
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/detect/simulate"
+	"github.com/stswatch/stswatch/geo"
+)
+
+// TestWalkersSameEvents runs the demo scenario (planted meetings, gaps,
+// loiterers, a shared MMSI, noise) with the step's walk split into shares of
+// a few vessels over 1 to 7 walkers: the events, in order, and the counters
+// must be those of one walker.
+func TestWalkersSameEvents(t *testing.T) {
+	var buf bytes.Buffer
+	truth, err := simulate.Generate(simulate.Demo(), &buf)
+	require.NoError(t, err)
+	write := func(name string, fn func(io.Writer) error) string {
+		var b bytes.Buffer
+		require.NoError(t, fn(&b))
+		p := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.WriteFile(p, b.Bytes(), 0o644))
+		return p
+	}
+	var env Env
+	env.Watchlist, err = LoadWatchlist(write("watchlist.csv", truth.WriteWatchlist))
+	require.NoError(t, err)
+	env.Ports, err = geo.LoadPorts(write("ports.csv", truth.WritePorts))
+	require.NoError(t, err)
+	r := ais.NewNMEAReader(&buf, "demo.nmea", ais.Options{})
+	var recs []ais.Record
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		recs = append(recs, rec)
+	}
+	run := func(workers, minShare int) ([]Event, Stats, int) {
+		var evs []Event
+		d := New(DefaultConfig(), env, func(e Event) { evs = append(evs, e) })
+		d.SetWorkers(workers)
+		d.walkMin = minShare
+		most := 0
+		for _, rec := range recs {
+			d.Push(rec)
+			most = max(most, min(len(d.walkers), len(d.order)/d.walkMin))
+		}
+		d.Flush()
+		return evs, d.Stats(), most
+	}
+	want, wantStats, _ := run(1, walkMinVessels)
+	encounters, alerts := 0, 0
+	for _, e := range want {
+		if e.Type == TypeEncounter && e.Status == StatusClosed {
+			encounters++
+			if e.Alert {
+				alerts++
+			}
+		}
+	}
+	assert.Equal(t, truth.Expected.Encounters, encounters, "the planted encounters")
+	assert.Equal(t, truth.Expected.Alerts, alerts, "the planted alerts")
+	for _, tc := range []struct{ workers, minShare int }{{2, 4}, {3, 1}, {7, 10}} {
+		got, gotStats, most := run(tc.workers, tc.minShare)
+		assert.Equal(t, tc.workers, most, "walkers used at once")
+		assert.Equal(t, want, got, "events with %d walkers", tc.workers)
+		assert.Equal(t, wantStats, gotStats, "counters with %d walkers", tc.workers)
+	}
+}
