@@ -1,6 +1,10 @@
 package detect
 
-import "github.com/stswatch/stswatch/ais"
+import (
+	"sync"
+
+	"github.com/stswatch/stswatch/ais"
+)
 
 // The inbox. Push does not touch a vessel's state: with thousands of vessels
 // that state is out of the CPU cache, and looking it up per record cost more
@@ -35,12 +39,30 @@ func (d *Detector) queue(mmsi uint32, class ais.Class, f fix) {
 
 // drain adds the waiting positions to their vessels, grouped by MMSI, each
 // vessel's in arrival order.
+// The walkers share the work as in a step, each a contiguous run of MMSIs.
 func (d *Detector) drain() {
-	w := d.walkers[0]
-	for q := d.takeInbox(); len(q) > 0; {
-		q = w.addQueued(d.s.Vessels[q[0].MMSI], q)
+	q := d.takeInbox()
+	n := min(len(d.walkers), max(1, len(q)/(inboxPerVessel*d.walkMin)))
+	var wg sync.WaitGroup
+	for i, w := range d.walkers[:n] {
+		share := q
+		if i < n-1 {
+			k := len(q) / (n - i)
+			for k < len(q) && k > 0 && q[k].MMSI == q[k-1].MMSI {
+				k++
+			}
+			share, q = q[:k], q[k:]
+		}
+		wg.Go(func() {
+			for len(share) > 0 {
+				share = w.addQueued(d.s.Vessels[share[0].MMSI], share)
+			}
+		})
 	}
-	d.mergeFound(w)
+	wg.Wait()
+	for _, w := range d.walkers[:n] {
+		d.mergeFound(w)
+	}
 	d.resetInbox()
 }
 

@@ -18,8 +18,8 @@ import (
 
 // TestWalkersSameEvents runs the demo scenario (planted meetings, gaps,
 // loiterers, a shared MMSI, noise) with the step's walk split into shares of
-// a few vessels over 1 to 7 walkers: the events, in order, and the counters
-// must be those of one walker.
+// a few vessels over 1 to 7 walkers, and with the inbox drained early: the
+// events, in order, and the counters must be those of one walker.
 func TestWalkersSameEvents(t *testing.T) {
 	var buf bytes.Buffer
 	truth, err := simulate.Generate(simulate.Demo(), &buf)
@@ -46,20 +46,25 @@ func TestWalkersSameEvents(t *testing.T) {
 		require.NoError(t, err)
 		recs = append(recs, rec)
 	}
-	run := func(workers, minShare int) ([]Event, Stats, int) {
+	// run pushes every record; with drainEvery > 0 it also drains the inbox
+	// that often (Stats does), in parallel shares as when the inbox is full.
+	run := func(workers, minShare, drainEvery int) ([]Event, Stats, int) {
 		var evs []Event
 		d := New(DefaultConfig(), env, func(e Event) { evs = append(evs, e) })
 		d.SetWorkers(workers)
 		d.walkMin = minShare
 		most := 0
-		for _, rec := range recs {
+		for i, rec := range recs {
 			d.Push(rec)
-			most = max(most, min(len(d.walkers), len(d.order)/d.walkMin))
+			most = max(most, min(len(d.walkers), max(1, len(d.order)/d.walkMin)))
+			if drainEvery > 0 && i%drainEvery == drainEvery-1 {
+				d.Stats()
+			}
 		}
 		d.Flush()
 		return evs, d.Stats(), most
 	}
-	want, wantStats, _ := run(1, walkMinVessels)
+	want, wantStats, _ := run(1, walkMinVessels, 0)
 	encounters, alerts := 0, 0
 	for _, e := range want {
 		if e.Type == TypeEncounter && e.Status == StatusClosed {
@@ -71,8 +76,8 @@ func TestWalkersSameEvents(t *testing.T) {
 	}
 	assert.Equal(t, truth.Expected.Encounters, encounters, "the planted encounters")
 	assert.Equal(t, truth.Expected.Alerts, alerts, "the planted alerts")
-	for _, tc := range []struct{ workers, minShare int }{{2, 4}, {3, 1}, {7, 10}} {
-		got, gotStats, most := run(tc.workers, tc.minShare)
+	for _, tc := range []struct{ workers, minShare, drainEvery int }{{2, 4, 0}, {3, 1, 4999}, {7, 10, 0}, {1, walkMinVessels, 997}} {
+		got, gotStats, most := run(tc.workers, tc.minShare, tc.drainEvery)
 		assert.Equal(t, tc.workers, most, "walkers used at once")
 		assert.Equal(t, want, got, "events with %d walkers", tc.workers)
 		assert.Equal(t, wantStats, gotStats, "counters with %d walkers", tc.workers)
