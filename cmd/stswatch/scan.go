@@ -67,7 +67,7 @@ SIGINT/SIGTERM (the events found so far are written and the outputs closed).`,
 	fs.Float64Var(&f.maxDistanceM, "max-distance", def.Encounter.MaxDistanceM, "encounter: the two vessels within this many `METRES`")
 	fs.DurationVar(&f.minDuration, "min-duration", def.Encounter.MinDuration, "encounter: together at least this long")
 	fs.Float64Var(&f.maxSpeedKn, "max-speed", def.Encounter.MaxSpeedKn, "encounter: median speed of each vessel under this many `KNOTS`")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "decoding goroutines per input file, one per CPU by default")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines for decoding each input file and for the detector's per-vessel work, one per CPU by default")
 	return cmd
 }
 
@@ -224,6 +224,7 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 		}
 		st.countEvent(e)
 	})
+	det.SetWorkers(j.open.Workers)
 
 	pipe := newBatches()
 	var opened, failed atomic.Int64
