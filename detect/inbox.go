@@ -25,7 +25,7 @@ type inboxFix struct {
 // drained early; it also holds up to inboxPerVessel per known vessel, so
 // memory stays proportional to the vessels.
 const (
-	inboxMin       = 1 << 16
+	inboxMin       = 1 << 14
 	inboxPerVessel = 8
 )
 

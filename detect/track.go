@@ -516,11 +516,11 @@ func (s *segment) trim() {
 	if len(s.Fixes) < s.trimAt {
 		return
 	}
-	s.trimAt = len(s.Fixes) + max(trimMin, len(s.Fixes)/8)
 	if k := s.stale(); k >= max(trimMin, len(s.Fixes)/4) {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur -= k
 	}
+	s.trimAt = len(s.Fixes) + max(trimMin, len(s.Fixes)/8)
 }
 
 // points returns the segment's fixes from fromMs to toMs as evidence.
