@@ -183,3 +183,26 @@ func TestPositionJumpKeepsTracking(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryShrinksAfterLongLoiter holds a 30 s reporter's history with a
+// 12 h loiter (its evidence pins every fix), then lets it sail for 8 h: once
+// nothing pins the old fixes, the history goes back to what the detector's
+// windows need, instead of keeping the size the loiter reached.
+func TestHistoryShrinksAfterLongLoiter(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	lat1, lon1 := offset(lat, lon, 10*mpsPerKn*8*3600, 0)
+	recs := legs(mmsiKP, 30*time.Second, stay(0, 12*time.Hour, lat, lon), leg{12 * time.Hour, 20 * time.Hour, lat, lon, lat1, lon1})
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	longest := 0
+	for _, r := range recs {
+		d.Push(r)
+		if v := d.s.Vessels[mmsiKP]; v != nil && len(v.Segs) == 1 {
+			longest = max(longest, len(v.Segs[0].Fixes))
+		}
+	}
+	v := d.s.Vessels[mmsiKP]
+	require.Len(t, v.Segs, 1)
+	assert.Greater(t, longest, 12*3600/30*3/4, "the loiter held its history")
+	// 2.5 h of 30 s fixes, a quarter more for trim's slack and an eighth for its next look
+	assert.LessOrEqual(t, len(v.Segs[0].Fixes), 300*4/3*9/8+trimMin, "history after 8 h under way")
+}
