@@ -344,6 +344,7 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 		}
 		d.s.Ident.Observe(*r, d.env, d.collect)
 	}
+	d.obs, d.obsOrder = reuse(d.obs), reuse(d.obsOrder)
 }
 
 // obsKey orders the records for the identity checks by compareRecords

@@ -26,7 +26,7 @@ type inboxFix struct {
 // memory stays proportional to the vessels.
 const (
 	inboxMin       = 1 << 14
-	inboxPerVessel = 8
+	inboxPerVessel = 4
 )
 
 // queue puts a position into the inbox, draining it when full.

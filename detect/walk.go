@@ -112,10 +112,9 @@ func (d *Detector) merge(ws []*walker) {
 		d.pts = append(d.pts, w.pts...)
 		d.idle = append(d.idle, w.idle...)
 		clear(w.keep)
-		clear(w.obs)
 		clear(w.pts)
 		clear(w.idle)
-		w.keep, w.obs, w.pts, w.idle = w.keep[:0], w.obs[:0], w.pts[:0], w.idle[:0]
+		w.keep, w.obs, w.pts, w.idle = w.keep[:0], reuse(w.obs), w.pts[:0], w.idle[:0]
 		d.mergeFound(w)
 	}
 }
@@ -165,4 +164,19 @@ func (w *walker) locate(v *vessel, t int64) (all bool) {
 		}
 	}
 	return all
+}
+
+// obsKeep is the largest identity-check buffer kept from one step to the
+// next: the steps after a burst of new vessels (the first ones of a scan)
+// need far fewer, and 168 bytes a record is worth giving back.
+const obsKeep = 1 << 12
+
+// reuse empties a buffer of identity-check records for the next step, or
+// lets it go when a burst made it larger than obsKeep.
+func reuse[T any](s []T) []T {
+	if cap(s) > obsKeep {
+		return nil
+	}
+	clear(s)
+	return s[:0]
 }
