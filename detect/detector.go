@@ -544,7 +544,7 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 func (d *Detector) near(latDeg, lonDeg float64, mmsi uint32) []uint32 {
 	var out []uint32
 	d.coverage().Near(latDeg, lonDeg, nearRadiusM, func(id int32, _ float64) {
-		if m := d.pts[id].v.Ident.MMSI; m != mmsi {
+		if m := uint32(d.pts[id].key >> 8); m != mmsi { // the key holds the MMSI: no visit to the vessel
 			out = append(out, m)
 		}
 	})

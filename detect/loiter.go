@@ -57,6 +57,7 @@ func (d *Detector) closeLoiter(v *vessel, s *segment) {
 		return
 	}
 	v.Loiters = append(v.Loiters, span{r.Start, r.Last})
+	s.Pin = min(s.Pin, r.Start-d.p.pad) // the evidence, until pinRuns holds it for the waiting event
 	ss := r.Samples
 	lat, lon := centroid(len(ss), func(i int) (float64, float64) { return ss[i].LatDeg, ss[i].LonDeg })
 	start := msTime(r.Start)

@@ -103,3 +103,24 @@ func TestPortsExcludeLoiteringAndEncounters(t *testing.T) {
 		})
 	}
 }
+
+// TestLoiterThatGoesDarkKeepsItsEvidence lets a vessel drift for 8 h, fall
+// silent for 80 min (its loiter closes at a step without a position, after
+// the step's pins were set) and come back steaming: while the event waits for
+// its padding, the new fixes must not trim away its evidence, which starts
+// at the loiter's start (the padding reaches before the first fix).
+func TestLoiterThatGoesDarkKeepsItsEvidence(t *testing.T) {
+	const lat, lon = 36.5, 125.5
+	lat1, lon1 := offset(lat, lon, 0, 1000)
+	lat2, lon2 := offset(lat1, lon1, 10*mpsPerKn*3*3600, 0)
+	drift := legs(mmsiKP, time.Minute, leg{0, 8 * time.Hour, lat, lon, lat1, lon1},
+		leg{8*time.Hour + 80*time.Minute, 11*time.Hour + 80*time.Minute, lat1, lon1, lat2, lon2})
+	other := legs(mmsiX, 2*time.Minute, leg{0, 16 * time.Hour, 30, 122, 31, 123})
+	evs := detect(t, DefaultConfig(), Env{}, merge(drift, other))
+	lo := ofType(evs, TypeLoitering, StatusClosed)
+	require.Len(t, lo, 1)
+	require.Len(t, lo[0].Tracks, 1)
+	pts := lo[0].Tracks[0].Points
+	assert.Equal(t, base, pts[0].Time, "the track starts where the loiter does")
+	assert.Greater(t, len(pts), 7*60, "a fix a minute for the 8 h")
+}
