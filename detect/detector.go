@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stswatch/stswatch/ais"
@@ -44,9 +45,9 @@ type Detector struct {
 	// fixed order instead of the map
 	order []*vessel
 	fresh []*vessel
-	idle  []*vessel // this step's vessels for maintain, in MMSI order
 
 	walkers []*walker // share each step's walk over the vessels (see SetWorkers)
+	active  []*walker // the walkers of the current step
 	walkMin int       // vessels per walker at least (walkMinVessels; tests set fewer)
 
 	// positions accepted by Push, not yet added to their vessels (see queue)
@@ -307,6 +308,7 @@ func (d *Detector) step(t, horizon int64) {
 	for i := range d.pts {
 		d.loiterStep(&d.pts[i], t)
 	}
+	d.mergeFound(d.walkers[0]) // the loiters it closed, before pinRuns
 	d.closeRuns(t, false)
 	if d.cfg.Encounter.EarlyOngoing {
 		d.earlyOngoing(t, horizon)
@@ -471,29 +473,35 @@ func (d *Detector) coverage() *geo.Grid {
 	return d.cover
 }
 
-// maintain follows the segments of the vessels observe found idle (some
-// segment without a point at this step, or recent gaps and loiters) after the
-// step: darkness and coverage for gaps, loitering of absent segments, history
-// trimming and eviction. A vessel whose segments all have a point needs none
-// of it: locate and loiterStep keep its pins.
+// maintain follows, after the step, the segments of the vessels the walk
+// found idle (some segment without a point at this step, or recent gaps and
+// loiters): darkness and coverage for gaps, loitering of absent segments,
+// history trimming and eviction. A vessel whose segments all have a point
+// needs none of it: locate and loiterStep keep its pins. Each walker follows
+// its own vessels, in parallel, with the coverage grid built beforehand
+// (they only read it) and evictions from the map done afterwards.
 func (d *Detector) maintain(t int64) {
 	d.pinRuns()
-	for _, v := range d.idle {
-		segs := v.Segs[:0]
-		for _, s := range v.Segs {
-			if d.segmentStep(v, s, t, s.seen == t) {
-				segs = append(segs, s)
-			}
-		}
-		clear(v.Segs[len(segs):])
-		v.Segs = segs
-		v.trimHistory(t - d.p.evict)
-		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
-			delete(d.s.Vessels, v.Ident.MMSI)
-			v.gone = true // observe drops it from the order
+	if slices.ContainsFunc(d.active, func(w *walker) bool { return w.needCover }) {
+		d.coverage().Build()
+	}
+	var wg sync.WaitGroup
+	for i, w := range d.active {
+		if i == len(d.active)-1 {
+			w.maintain(t)
+		} else {
+			wg.Go(func() { w.maintain(t) })
 		}
 	}
-	clear(d.idle)
+	wg.Wait()
+	for _, w := range d.active {
+		for _, v := range w.gone {
+			delete(d.s.Vessels, v.Ident.MMSI)
+		}
+		clear(w.gone)
+		w.gone = w.gone[:0]
+		d.mergeFound(w)
+	}
 }
 
 // darkMatters reports whether a segment whose last fix is at lastMs can still
@@ -503,12 +511,21 @@ func (d *Detector) darkMatters(lastMs int64) bool {
 	return !d.flushed || d.endMs-lastMs >= d.p.gapMin
 }
 
+// asksCoverage reports whether segmentStep will ask the coverage grid about
+// a used segment without a position at step t: who is near as it goes dark,
+// or whether anyone is within reach while it stays dark.
+func (d *Detector) asksCoverage(v *vessel, s *segment, t int64) bool {
+	l := s.last()
+	return !v.NotVessel && d.darkMatters(l.T) && (s.Present || (!s.Covered && t > l.T+d.p.extrap))
+}
+
 // segmentStep updates one segment after the step and reports whether to keep it.
-func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) bool {
+func (w *walker) segmentStep(v *vessel, s *segment, t int64, present bool) bool {
+	d := w.d
 	l := s.last()
 	if !s.usable() {
 		if t-l.T > d.p.interp {
-			d.s.Counts.Outliers += int64(s.N)
+			w.counts.Outliers += int64(s.N)
 			return false
 		}
 		return true
@@ -522,7 +539,7 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 			s.Covered = true
 		}
 		if s.Loiter != nil && t-s.Loiter.Last > d.p.interp {
-			d.closeLoiter(v, s)
+			w.closeLoiter(v, s)
 		}
 	}
 	s.Present = present
@@ -531,9 +548,9 @@ func (d *Detector) segmentStep(v *vessel, s *segment, t int64, present bool) boo
 	}
 	if t-l.T > d.p.evict {
 		if s.Loiter != nil {
-			d.closeLoiter(v, s)
+			w.closeLoiter(v, s)
 		}
-		d.gapOpen(v, s, t)
+		w.gapOpen(v, s, t)
 		return false
 	}
 	return true
@@ -635,19 +652,21 @@ func (d *Detector) Flush() {
 	t := d.s.NextStep - d.p.step
 	d.stepT = t
 	d.closeRuns(t, true)
+	w := d.walkers[0]
 	for _, v := range d.s.Vessels {
 		for _, s := range v.Segs {
 			if !s.usable() {
 				continue
 			}
 			if s.Loiter != nil {
-				d.closeLoiter(v, s)
+				w.closeLoiter(v, s)
 			}
 			if end-s.last().T >= d.p.gapMin {
-				d.gapOpen(v, s, end)
+				w.gapOpen(v, s, end)
 			}
 		}
 	}
+	d.mergeFound(w)
 	d.release(t, true)
 	d.flushOut()
 }

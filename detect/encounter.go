@@ -87,10 +87,10 @@ func (d *Detector) encounterEvent(k pairKey, r *encRun, status string) (Event, b
 	for _, s := range ss {
 		minDist = min(minDist, s.DistM)
 	}
-	medDist := d.median(len(ss), func(i int) float64 { return ss[i].DistM })
-	medA := d.median(len(ss), func(i int) float64 { return ss[i].SOGAKn })
-	medB := d.median(len(ss), func(i int) float64 { return ss[i].SOGBKn })
-	medBoth := d.median(2*len(ss), func(i int) float64 {
+	medDist := median(&d.scratch, len(ss), func(i int) float64 { return ss[i].DistM })
+	medA := median(&d.scratch, len(ss), func(i int) float64 { return ss[i].SOGAKn })
+	medB := median(&d.scratch, len(ss), func(i int) float64 { return ss[i].SOGBKn })
+	medBoth := median(&d.scratch, 2*len(ss), func(i int) float64 {
 		if i%2 == 0 {
 			return ss[i/2].SOGAKn
 		}
@@ -126,13 +126,13 @@ func (d *Detector) identity(key uint64) Vessel {
 	return Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}
 }
 
-// median of n values, sorted in reusable scratch; 0 when n is 0.
-func (d *Detector) median(n int, at func(i int) float64) float64 {
-	s := d.scratch[:0]
+// median of n values, sorted in the reusable scratch; 0 when n is 0.
+func median(scratch *[]float64, n int, at func(i int) float64) float64 {
+	s := (*scratch)[:0]
 	for i := range n {
 		s = append(s, at(i))
 	}
-	d.scratch = s
+	*scratch = s
 	if n == 0 {
 		return 0
 	}

@@ -23,14 +23,14 @@ func (w *walker) gapEnded(v *vessel, s *segment, last, next fix, distM float64) 
 
 // gapOpen judges a segment still dark at t (eviction or end of input): an
 // event without end fields, emitted at once.
-func (d *Detector) gapOpen(v *vessel, s *segment, t int64) {
+func (w *walker) gapOpen(v *vessel, s *segment, t int64) {
 	l := *s.last()
-	if t-l.T < d.p.gapMin || !s.Covered || v.NotVessel {
+	if t-l.T < w.d.p.gapMin || !s.Covered || v.NotVessel {
 		return
 	}
-	ev := d.gapEvent(v, s, l, t)
-	d.fillTracks(&ev, segKey(v.Ident.MMSI, s.Sub))
-	d.collect(ev)
+	ev := w.d.gapEvent(v, s, l, t)
+	w.d.fillTracks(&ev, segKey(v.Ident.MMSI, s.Sub))
+	w.out = append(w.out, ev)
 }
 
 // gapEvent is the gap from a segment's last fix to end (Unix ms), recorded on the vessel for DarkBefore.

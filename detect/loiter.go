@@ -31,7 +31,7 @@ func (d *Detector) loiterStep(p *stepPoint, t int64) {
 		return
 	}
 	if s.Loiter != nil {
-		d.closeLoiter(p.v, s)
+		d.walkers[0].closeLoiter(p.v, s) // merged after the step's loiter pass
 	}
 }
 
@@ -50,7 +50,8 @@ func (d *Detector) nearPort(s *segment, latDeg, lonDeg float64) bool {
 
 // closeLoiter ends the segment's loitering run; one of at least
 // Loiter.MinDuration becomes an event once its padding has passed.
-func (d *Detector) closeLoiter(v *vessel, s *segment) {
+func (w *walker) closeLoiter(v *vessel, s *segment) {
+	d := w.d
 	r := s.Loiter
 	s.Loiter = nil
 	if r.Last-r.Start < d.p.loiterMin {
@@ -71,7 +72,7 @@ func (d *Detector) closeLoiter(v *vessel, s *segment) {
 		Lat:         lat,
 		Lon:         lon,
 		Vessels:     []Vessel{v.Ident},
-		MedianSOGKn: ptr(d.median(len(ss), func(i int) float64 { return ss[i].SOGKn })),
+		MedianSOGKn: ptr(median(&w.scratch, len(ss), func(i int) float64 { return ss[i].SOGKn })),
 	}
-	d.wait(ev, r.Last+d.p.pad, false, segKey(v.Ident.MMSI, s.Sub))
+	w.waiting = append(w.waiting, &waitingEvent{Ev: ev, Segs: []uint64{segKey(v.Ident.MMSI, s.Sub)}, Due: r.Last + d.p.pad})
 }

@@ -21,8 +21,12 @@ type walker struct {
 	obs     []ais.Record    // records for the identity checks
 	pts     []stepPoint     // its segments' positions at the step
 	idle    []*vessel       // its vessels for maintain
-	out     []Event         // events found (mmsi-shared)
-	waiting []*waitingEvent // gap events waiting for their padding
+	gone    []*vessel       // its vessels maintain evicted, for the map
+	out     []Event         // events found
+	waiting []*waitingEvent // events waiting for their padding
+	scratch []float64       // for medians
+
+	needCover bool // some idle vessel has a track without a position: maintain asks the coverage grid
 }
 
 // walkMinVessels is the fewest vessels worth a walker of their own: below
@@ -47,6 +51,7 @@ func (d *Detector) SetWorkers(n int) {
 func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 	n := min(len(d.walkers), max(1, len(d.order)/d.walkMin))
 	ws := d.walkers[:n]
+	d.active = ws
 	var wg sync.WaitGroup
 	lo := 0
 	for i, w := range ws {
@@ -103,18 +108,38 @@ func (w *walker) walk(vs []*vessel, queued []inboxFix, t, horizon int64) {
 	}
 }
 
+// maintain follows its idle vessels after the step (see Detector.maintain).
+func (w *walker) maintain(t int64) {
+	d := w.d
+	for _, v := range w.idle {
+		segs := v.Segs[:0]
+		for _, s := range v.Segs {
+			if w.segmentStep(v, s, t, s.seen == t) {
+				segs = append(segs, s)
+			}
+		}
+		clear(v.Segs[len(segs):])
+		v.Segs = segs
+		v.trimHistory(t - d.p.evict)
+		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
+			v.gone = true // the next walk drops it from the order
+			w.gone = append(w.gone, v)
+		}
+	}
+	clear(w.idle)
+	w.idle, w.needCover = w.idle[:0], false
+}
+
 // merge takes over what the walkers found, in their order (the vessels').
 func (d *Detector) merge(ws []*walker) {
-	d.order, d.obs, d.pts, d.idle = d.order[:0], d.obs[:0], d.pts[:0], d.idle[:0]
+	d.order, d.obs, d.pts = d.order[:0], d.obs[:0], d.pts[:0]
 	for _, w := range ws {
 		d.order = append(d.order, w.keep...)
 		d.obs = append(d.obs, w.obs...)
 		d.pts = append(d.pts, w.pts...)
-		d.idle = append(d.idle, w.idle...)
 		clear(w.keep)
 		clear(w.pts)
-		clear(w.idle)
-		w.keep, w.obs, w.pts, w.idle = w.keep[:0], reuse(w.obs), w.pts[:0], w.idle[:0]
+		w.keep, w.obs, w.pts = w.keep[:0], reuse(w.obs), w.pts[:0]
 		d.mergeFound(w)
 	}
 }
@@ -153,6 +178,7 @@ func (w *walker) locate(v *vessel, t int64) (all bool) {
 		lat, lon, sog, ok := d.posAt(s, t)
 		if !ok {
 			all = false
+			w.needCover = w.needCover || d.asksCoverage(v, s, t)
 			continue
 		}
 		s.seen, s.Present = t, true
