@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/stswatch/stswatch/ais"
@@ -46,9 +45,10 @@ type Detector struct {
 	order []*vessel
 	fresh []*vessel
 
-	walkers []*walker // share each step's walk over the vessels (see SetWorkers)
-	active  []*walker // the walkers of the current step
-	walkMin int       // vessels per walker at least (walkMinVessels; tests set fewer)
+	workers int       // goroutines for the steps' per-vessel work (see SetWorkers)
+	walkers []*walker // the shares of that work
+	active  []*walker // the shares of the current step
+	walkMin int       // vessels per share at least (walkMinVessels; tests set fewer)
 
 	// positions accepted by Push, not yet added to their vessels (see queue)
 	inbox, inboxSorted  []inboxFix
@@ -485,15 +485,7 @@ func (d *Detector) maintain(t int64) {
 	if slices.ContainsFunc(d.active, func(w *walker) bool { return w.needCover }) {
 		d.coverage().Build()
 	}
-	var wg sync.WaitGroup
-	for i, w := range d.active {
-		if i == len(d.active)-1 {
-			w.maintain(t)
-		} else {
-			wg.Go(func() { w.maintain(t) })
-		}
-	}
-	wg.Wait()
+	d.each(d.active, func(w *walker) { w.maintain(t) })
 	for _, w := range d.active {
 		for _, v := range w.gone {
 			delete(d.s.Vessels, v.Ident.MMSI)

@@ -1,17 +1,13 @@
 package detect
 
-import (
-	"sync"
-
-	"github.com/stswatch/stswatch/ais"
-)
+import "github.com/stswatch/stswatch/ais"
 
 // The inbox. Push does not touch a vessel's state: with thousands of vessels
 // that state is out of the CPU cache, and looking it up per record cost more
 // than the rest of Push together. Positions wait in the inbox instead, and are
 // added to their vessels in MMSI order by the next step's walk, which visits
-// each vessel anyway, or when the inbox is full. A vessel's fixes keep their arrival
-// order, so what add keeps and counts is the same as adding them at once.
+// each vessel anyway, or when the inbox is full. A vessel's fixes keep their
+// arrival order, so what add keeps and counts is the same as adding them at once.
 // Hand-written because it is the hot path: measured in BenchmarkScan.
 
 // inboxFix is a position accepted by Push, not yet added to its vessel.
@@ -39,28 +35,28 @@ func (d *Detector) queue(mmsi uint32, class ais.Class, f fix) {
 
 // drain adds the waiting positions to their vessels, grouped by MMSI, each
 // vessel's in arrival order.
-// The walkers share the work as in a step, each a contiguous run of MMSIs.
+// It is shared out as a step's walk is, each share a contiguous run of MMSIs.
 func (d *Detector) drain() {
 	q := d.takeInbox()
-	n := min(len(d.walkers), max(1, len(q)/(inboxPerVessel*d.walkMin)))
-	var wg sync.WaitGroup
-	for i, w := range d.walkers[:n] {
-		share := q
+	n := min(sharesPerWorker*d.workers, max(1, len(q)/(inboxPerVessel*d.walkMin)))
+	ws := d.shares(n)
+	for i, w := range ws {
+		w.queued = q
 		if i < n-1 {
 			k := len(q) / (n - i)
 			for k < len(q) && k > 0 && q[k].MMSI == q[k-1].MMSI {
 				k++
 			}
-			share, q = q[:k], q[k:]
+			w.queued, q = q[:k], q[k:]
 		}
-		wg.Go(func() {
-			for len(share) > 0 {
-				share = w.addQueued(d.s.Vessels[share[0].MMSI], share)
-			}
-		})
 	}
-	wg.Wait()
-	for _, w := range d.walkers[:n] {
+	d.each(ws, func(w *walker) {
+		for q := w.queued; len(q) > 0; {
+			q = w.addQueued(d.s.Vessels[q[0].MMSI], q)
+		}
+		w.queued = nil
+	})
+	for _, w := range ws {
 		d.mergeFound(w)
 	}
 	d.resetInbox()

@@ -5,17 +5,20 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stswatch/stswatch/ais"
 )
 
-// walker is one goroutine's share of a step's walk over the vessels: a
-// contiguous run of them in MMSI order. All the state a vessel's walk changes
-// is the vessel's own, except what it finds and counts, which stays here
-// until the walk is over and then merges in vessel order (see merge), so
-// events, counters and their order do not depend on the number of walkers.
+// walker is one share of a step's walk over the vessels: a contiguous run
+// of them in MMSI order. All the state a vessel's walk changes is the
+// vessel's own, except what it finds and counts, which stays here until the
+// walk is over and then merges in vessel order (see merge), so events,
+// counters and their order do not depend on how the shares were run.
 type walker struct {
 	d       *Detector
+	vs      []*vessel       // its vessels at this step
+	queued  []inboxFix      // their queued positions
 	counts  counters        // Thinned, Duplicates and Outliers only
 	keep    []*vessel       // its vessels still tracked (not gone)
 	obs     []ais.Record    // records for the identity checks
@@ -29,50 +32,75 @@ type walker struct {
 	needCover bool // some idle vessel has a track without a position: maintain asks the coverage grid
 }
 
-// walkMinVessels is the fewest vessels worth a walker of their own: below
-// it, starting and joining a goroutine costs more than it saves.
+// walkMinVessels is the fewest vessels worth a share of their own: below
+// it, handing it to another goroutine costs more than it saves.
 const walkMinVessels = 2048
 
-// SetWorkers sets how many goroutines share each step's walk over the
-// vessels (one per walkMinVessels vessels at most); n < 1 means GOMAXPROCS,
-// the default. The events are the same for every n.
+// sharesPerWorker is how many shares each goroutine has on average: a
+// goroutine that waits for a core (decoding keeps them busy) leaves its
+// shares to the others instead of holding up the step.
+const sharesPerWorker = 4
+
+// SetWorkers sets how many goroutines share each step's work over the
+// vessels (with at least walkMinVessels vessels per share); n < 1 means
+// GOMAXPROCS, the default. The events are the same for every n.
 func (d *Detector) SetWorkers(n int) {
 	if n < 1 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	d.walkers, d.walkMin = d.walkers[:0], walkMinVessels
-	for range n {
-		d.walkers = append(d.walkers, &walker{d: d})
-	}
+	d.workers, d.walkMin = n, walkMinVessels
+	d.shares(1)
 }
 
-// walk runs the walkers over the vessels, each over a contiguous share with
-// the queued positions of its MMSIs, and merges what they found.
-func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
-	n := min(len(d.walkers), max(1, len(d.order)/d.walkMin))
-	ws := d.walkers[:n]
-	d.active = ws
+// shares returns n walkers, making the ones missing.
+func (d *Detector) shares(n int) []*walker {
+	for len(d.walkers) < n {
+		d.walkers = append(d.walkers, &walker{d: d})
+	}
+	return d.walkers[:n]
+}
+
+// each runs fn on every walker, on up to Detector.workers goroutines (this
+// one included), each taking the next walker not yet taken.
+func (d *Detector) each(ws []*walker, fn func(*walker)) {
+	var next atomic.Int32
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < len(ws); i = int(next.Add(1)) - 1 {
+			fn(ws[i])
+		}
+	}
 	var wg sync.WaitGroup
+	for range min(d.workers, len(ws)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+}
+
+// walk cuts the vessels into contiguous shares, each with the queued
+// positions of its MMSIs, walks them, and merges what they found.
+func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
+	n := min(sharesPerWorker*d.workers, max(1, len(d.order)/d.walkMin))
+	ws := d.shares(n)
+	d.active = ws
 	lo := 0
 	for i, w := range ws {
 		hi := max(len(d.order)*(i+1)/n, lo)
 		for hi < len(d.order) && hi > lo && d.order[hi].Ident.MMSI == d.order[hi-1].Ident.MMSI {
 			hi++ // an MMSI evicted and heard again: both vessels in one share, with its queue
 		}
-		q := queued
+		w.queued = queued
 		if hi < len(d.order) {
 			k, _ := slices.BinarySearchFunc(queued, d.order[hi].Ident.MMSI, func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
-			q, queued = queued[:k], queued[k:]
+			w.queued, queued = queued[:k], queued[k:]
 		}
-		vs := d.order[lo:hi]
+		w.vs = d.order[lo:hi]
 		lo = hi
-		if i == n-1 {
-			w.walk(vs, q, t, horizon)
-		} else {
-			wg.Go(func() { w.walk(vs, q, t, horizon) })
-		}
 	}
-	wg.Wait()
+	d.each(ws, func(w *walker) { w.walk(w.vs, w.queued, t, horizon) })
+	for _, w := range ws {
+		w.vs, w.queued = nil, nil
+	}
 	d.merge(ws)
 }
 
