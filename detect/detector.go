@@ -39,11 +39,13 @@ type Detector struct {
 	flushed bool      // Flush ran: this input is over (not checkpointed, so a restored detector takes records again)
 	endMs   int64     // with flushed: the end of input, Unix ms
 
-	// every vessel sorted by MMSI, and those created since the last step
+	// every vessel sorted by MMSI with their MMSIs (so merging and cutting
+	// the order reads no vessel), and those created since the last step
 	// (derived from s.Vessels, not checkpointed): steps walk a slice in a
 	// fixed order instead of the map
-	order []*vessel
-	fresh []*vessel
+	order     []*vessel
+	orderMMSI []uint32
+	fresh     []*vessel
 
 	workers int       // goroutines for the steps' per-vessel work (see SetWorkers)
 	walkers []*walker // the shares of that work
@@ -420,15 +422,16 @@ func (d *Detector) sortVessels() {
 	}
 	byMMSI := func(a, b *vessel) int { return cmp.Compare(a.Ident.MMSI, b.Ident.MMSI) }
 	slices.SortFunc(d.fresh, byMMSI)
-	old := d.order
+	old, oldMMSI := d.order, d.orderMMSI
 	d.order = make([]*vessel, 0, len(old)+len(d.fresh))
+	d.orderMMSI = make([]uint32, 0, len(old)+len(d.fresh))
 	i, j := 0, 0
 	for i < len(old) || j < len(d.fresh) {
-		if j == len(d.fresh) || (i < len(old) && old[i].Ident.MMSI < d.fresh[j].Ident.MMSI) {
-			d.order = append(d.order, old[i])
+		if j == len(d.fresh) || (i < len(old) && oldMMSI[i] < d.fresh[j].Ident.MMSI) {
+			d.order, d.orderMMSI = append(d.order, old[i]), append(d.orderMMSI, oldMMSI[i])
 			i++
 		} else {
-			d.order = append(d.order, d.fresh[j])
+			d.order, d.orderMMSI = append(d.order, d.fresh[j]), append(d.orderMMSI, d.fresh[j].Ident.MMSI)
 			j++
 		}
 	}
@@ -438,7 +441,7 @@ func (d *Detector) sortVessels() {
 
 // resetOrder rebuilds the vessel order from the state (after LoadState).
 func (d *Detector) resetOrder() {
-	d.order, d.fresh = d.order[:0], d.fresh[:0]
+	d.order, d.orderMMSI, d.fresh = d.order[:0], d.orderMMSI[:0], d.fresh[:0]
 	for _, v := range d.s.Vessels {
 		d.fresh = append(d.fresh, v)
 	}

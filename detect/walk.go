@@ -21,6 +21,7 @@ type walker struct {
 	queued  []inboxFix      // their queued positions
 	counts  counters        // Thinned, Duplicates and Outliers only
 	keep    []*vessel       // its vessels still tracked (not gone)
+	keepM   []uint32        // their MMSIs
 	obs     []ais.Record    // records for the identity checks
 	pts     []stepPoint     // its segments' positions at the step
 	idle    []*vessel       // its vessels for maintain
@@ -86,12 +87,12 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 	lo := 0
 	for i, w := range ws {
 		hi := max(len(d.order)*(i+1)/n, lo)
-		for hi < len(d.order) && hi > lo && d.order[hi].Ident.MMSI == d.order[hi-1].Ident.MMSI {
+		for hi < len(d.order) && hi > lo && d.orderMMSI[hi] == d.orderMMSI[hi-1] {
 			hi++ // an MMSI evicted and heard again: both vessels in one share, with its queue
 		}
 		w.queued = queued
 		if hi < len(d.order) {
-			k, _ := slices.BinarySearchFunc(queued, d.order[hi].Ident.MMSI, func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
+			k, _ := slices.BinarySearchFunc(queued, d.orderMMSI[hi], func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
 			w.queued, queued = queued[:k], queued[k:]
 		}
 		w.vs = d.order[lo:hi]
@@ -112,7 +113,7 @@ func (w *walker) walk(vs []*vessel, queued []inboxFix, t, horizon int64) {
 		if v.gone {
 			continue
 		}
-		w.keep = append(w.keep, v)
+		w.keep, w.keepM = append(w.keep, v), append(w.keepM, v.Ident.MMSI)
 		queued = w.addQueued(v, queued)
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
@@ -160,14 +161,14 @@ func (w *walker) maintain(t int64) {
 
 // merge takes over what the walkers found, in their order (the vessels').
 func (d *Detector) merge(ws []*walker) {
-	d.order, d.obs, d.pts = d.order[:0], d.obs[:0], d.pts[:0]
+	d.order, d.orderMMSI, d.obs, d.pts = d.order[:0], d.orderMMSI[:0], d.obs[:0], d.pts[:0]
 	for _, w := range ws {
-		d.order = append(d.order, w.keep...)
+		d.order, d.orderMMSI = append(d.order, w.keep...), append(d.orderMMSI, w.keepM...)
 		d.obs = append(d.obs, w.obs...)
 		d.pts = append(d.pts, w.pts...)
 		clear(w.keep)
 		clear(w.pts)
-		w.keep, w.obs, w.pts = w.keep[:0], reuse(w.obs), w.pts[:0]
+		w.keep, w.keepM, w.obs, w.pts = w.keep[:0], w.keepM[:0], reuse(w.obs), w.pts[:0]
 		d.mergeFound(w)
 	}
 }
