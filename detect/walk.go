@@ -37,10 +37,12 @@ type walker struct {
 // it, handing it to another goroutine costs more than it saves.
 const walkMinVessels = 2048
 
-// sharesPerWorker is how many shares each goroutine has on average: a
-// goroutine that waits for a core (decoding keeps them busy) leaves its
-// shares to the others instead of holding up the step.
-const sharesPerWorker = 4
+// sharesPerWorker is how many shares each goroutine has: one, because more
+// (tried: 2 and 4) split the vessels' cache lines among more cores for no
+// gain on this 2-core machine (benchmarks.Scan). The shares are still taken
+// in turn, so one a goroutine cannot start (decoding holds the cores) is
+// done by another instead of holding up the step.
+const sharesPerWorker = 1
 
 // SetWorkers sets how many goroutines share each step's work over the
 // vessels (with at least walkMinVessels vessels per share); n < 1 means

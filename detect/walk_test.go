@@ -79,7 +79,7 @@ func TestWalkersSameEvents(t *testing.T) {
 	for _, tc := range []struct{ workers, minShare, drainEvery int }{{2, 4, 0}, {3, 1, 4999}, {7, 2, 0}, {1, walkMinVessels, 997}} {
 		got, gotStats, most := run(tc.workers, tc.minShare, tc.drainEvery)
 		if tc.minShare < walkMinVessels {
-			assert.GreaterOrEqual(t, most, 2*tc.workers, "more shares than goroutines at once")
+			assert.Equal(t, sharesPerWorker*tc.workers, most, "shares at once")
 		} else {
 			assert.Equal(t, 1, most, "one share under walkMinVessels vessels")
 		}
