@@ -16,19 +16,19 @@ import (
 // walk is over and then merges in vessel order (see merge), so events,
 // counters and their order do not depend on how the shares were run.
 type walker struct {
-	d       *Detector
-	vs      []*vessel       // its vessels at this step
-	queued  []inboxFix      // their queued positions
-	counts  counters        // Thinned, Duplicates and Outliers only
-	keep    []*vessel       // its vessels still tracked (not gone)
-	keepM   []uint32        // their MMSIs
-	obs     []ais.Record    // records for the identity checks
-	pts     []stepPoint     // its segments' positions at the step
-	idle    []*vessel       // its vessels for maintain
-	gone    []*vessel       // its vessels maintain evicted, for the map
-	out     []Event         // events found
-	waiting []*waitingEvent // events waiting for their padding
-	scratch []float64       // for medians
+	d        *Detector
+	vs       []*vessel       // its vessels at this step
+	queued   []inboxFix      // their queued positions
+	counts   counters        // Thinned, Duplicates and Outliers only
+	keep     []*vessel       // its vessels still tracked (not gone)
+	keepMMSI []uint32        // their MMSIs
+	obs      []ais.Record    // records for the identity checks
+	pts      []stepPoint     // its segments' positions at the step
+	idle     []*vessel       // its vessels for maintain
+	gone     []*vessel       // its vessels maintain evicted, for the map
+	out      []Event         // events found
+	waiting  []*waitingEvent // events waiting for their padding
+	scratch  []float64       // for medians
 
 	needCover bool // some idle vessel has a track without a position: maintain asks the coverage grid
 }
@@ -100,7 +100,7 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 		w.vs = d.order[lo:hi]
 		lo = hi
 	}
-	d.each(ws, func(w *walker) { w.walk(w.vs, w.queued, t, horizon) })
+	d.each(ws, func(w *walker) { w.walk(t, horizon) })
 	for _, w := range ws {
 		w.vs, w.queued = nil, nil
 	}
@@ -110,12 +110,13 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 // walk visits its vessels: adds their queued positions, finalizes their
 // static records and fixes up to horizon, and locates them at step t, while
 // each vessel is in cache.
-func (w *walker) walk(vs []*vessel, queued []inboxFix, t, horizon int64) {
-	for _, v := range vs {
+func (w *walker) walk(t, horizon int64) {
+	queued := w.queued
+	for _, v := range w.vs {
 		if v.gone {
 			continue
 		}
-		w.keep, w.keepM = append(w.keep, v), append(w.keepM, v.Ident.MMSI)
+		w.keep, w.keepMMSI = append(w.keep, v), append(w.keepMMSI, v.Ident.MMSI)
 		queued = w.addQueued(v, queued)
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
@@ -165,12 +166,12 @@ func (w *walker) maintain(t int64) {
 func (d *Detector) merge(ws []*walker) {
 	d.order, d.orderMMSI, d.obs, d.pts = d.order[:0], d.orderMMSI[:0], d.obs[:0], d.pts[:0]
 	for _, w := range ws {
-		d.order, d.orderMMSI = append(d.order, w.keep...), append(d.orderMMSI, w.keepM...)
+		d.order, d.orderMMSI = append(d.order, w.keep...), append(d.orderMMSI, w.keepMMSI...)
 		d.obs = append(d.obs, w.obs...)
 		d.pts = append(d.pts, w.pts...)
 		clear(w.keep)
 		clear(w.pts)
-		w.keep, w.keepM, w.obs, w.pts = w.keep[:0], w.keepM[:0], reuse(w.obs), w.pts[:0]
+		w.keep, w.keepMMSI, w.obs, w.pts = w.keep[:0], w.keepMMSI[:0], reuse(w.obs), w.pts[:0]
 		d.mergeFound(w)
 	}
 }
