@@ -9,6 +9,7 @@ import (
 
 	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/geo"
+	"github.com/stswatch/stswatch/geo/radix"
 )
 
 // Env is what a detector consults besides the records: all optional.
@@ -54,7 +55,7 @@ type Detector struct {
 
 	// positions accepted by Push, not yet added to their vessels (see queue)
 	inbox, inboxSorted  []inboxFix
-	inboxKeys, inboxTmp []uint64
+	inboxKeys, inboxTmp []radix.Key
 
 	// per-step scratch, reused
 	stepT    int64

@@ -1,6 +1,11 @@
 package detect
 
-import "github.com/stswatch/stswatch/ais"
+import (
+	"slices"
+
+	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo/radix"
+)
 
 // The inbox. Push does not touch a vessel's state: with thousands of vessels
 // that state is out of the CPU cache, and looking it up per record cost more
@@ -101,42 +106,19 @@ func (d *Detector) resetInbox() {
 	d.inbox = d.inbox[:0]
 }
 
-// sortInbox returns the inbox's positions sorted by MMSI, stable: an LSD
-// radix sort of keys (MMSI << 32 | index) on the MMSI bytes (bytes that every
-// MMSI shares need no pass), then one gather, so the walk reads the
-// positions in sequence rather than jumping around the inbox.
+// sortInbox returns the inbox's positions sorted by MMSI, stable (see
+// package radix), gathered in that order so the walk reads them in sequence
+// rather than jumping around the inbox.
 func (d *Detector) sortInbox() []inboxFix {
 	n := len(d.inbox)
-	keys, tmp := d.inboxKeys[:0], d.inboxTmp[:0]
-	var and, or uint32 = ^uint32(0), 0
+	d.inboxKeys = slices.Grow(d.inboxKeys[:0], n)[:n]
+	d.inboxTmp = slices.Grow(d.inboxTmp[:0], n)[:n]
 	for i := range d.inbox {
-		m := d.inbox[i].MMSI
-		and, or = and&m, or|m
-		keys = append(keys, uint64(m)<<32|uint64(i))
+		d.inboxKeys[i] = radix.Key{Key: uint64(d.inbox[i].MMSI), Idx: int32(i)}
 	}
-	tmp = append(tmp, keys...)
-	for shift := uint(32); shift < 64; shift += 8 {
-		if (and^or)>>(shift-32)&0xff == 0 {
-			continue
-		}
-		var count [257]int
-		for _, k := range keys {
-			count[k>>shift&0xff+1]++
-		}
-		for b := 1; b < 257; b++ {
-			count[b] += count[b-1]
-		}
-		for _, k := range keys {
-			b := k >> shift & 0xff
-			tmp[count[b]] = k
-			count[b]++
-		}
-		keys, tmp = tmp[:n], keys[:n]
-	}
-	d.inboxKeys, d.inboxTmp = keys, tmp
 	sorted := d.inboxSorted[:0]
-	for _, k := range keys {
-		sorted = append(sorted, d.inbox[uint32(k)])
+	for _, k := range radix.Sort(d.inboxKeys, d.inboxTmp) {
+		sorted = append(sorted, d.inbox[k.Idx])
 	}
 	d.inboxSorted = sorted
 	return sorted

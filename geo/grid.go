@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/stswatch/stswatch/geo/radix"
 )
 
 // Grid is a uniform grid of cells at least cellM wide for neighbour queries over
@@ -25,7 +27,7 @@ type Grid struct {
 	built    bool        // pts, rows and rowStart are sorted and current
 
 	spare     []gridPoint // the other buffer of the radix sort's gather
-	keys, tmp []sortKey   // radix sort buffers
+	keys, tmp []radix.Key // radix sort buffers
 }
 
 // gridPoint is one inserted point with the cosine of its latitude cached for haversine.
@@ -37,12 +39,6 @@ type gridPoint struct {
 
 // row returns the point's row.
 func (p *gridPoint) row() int32 { return int32(p.key >> 32) }
-
-// sortKey is a point's key and index in the radix sort.
-type sortKey struct {
-	key uint64
-	idx int32
-}
 
 // Safety margins against floating-point rounding: bounds are widened a little so
 // no pair is missed; the exact distance test decides.
@@ -160,43 +156,20 @@ func (g *Grid) build() {
 	g.built = true
 }
 
-// radixSort sorts the points by comparePoints: an LSD radix sort of the keys by
-// bytes (skipping bytes all keys share), a gather, then a comparison sort of the
-// rare runs of equal keys. Hand-written: it is most of a detector step's cost.
+// radixSort sorts the points by comparePoints: a radix sort of the keys (see
+// package radix), a gather, then a comparison sort of the rare runs of equal
+// keys.
 func (g *Grid) radixSort() {
 	n := len(g.pts)
 	g.keys = slices.Grow(g.keys[:0], n)[:n]
 	g.tmp = slices.Grow(g.tmp[:0], n)[:n]
-	var diff uint64
 	for i := range g.pts {
-		k := g.pts[i].key
-		g.keys[i] = sortKey{key: k, idx: int32(i)}
-		diff |= k ^ g.pts[0].key
+		g.keys[i] = radix.Key{Key: g.pts[i].key, Idx: int32(i)}
 	}
-	src, dst := g.keys, g.tmp
-	for shift := 0; shift < 64; shift += 8 {
-		if (diff>>shift)&0xff == 0 {
-			continue
-		}
-		var off [256]int
-		for _, k := range src {
-			off[byte(k.key>>shift)]++
-		}
-		sum := 0
-		for b, c := range off {
-			off[b] = sum
-			sum += c
-		}
-		for _, k := range src {
-			b := byte(k.key >> shift)
-			dst[off[b]] = k
-			off[b]++
-		}
-		src, dst = dst, src
-	}
+	src := radix.Sort(g.keys, g.tmp)
 	g.spare = slices.Grow(g.spare[:0], n)[:n]
 	for i, k := range src {
-		g.spare[i] = g.pts[k.idx]
+		g.spare[i] = g.pts[k.Idx]
 	}
 	g.pts, g.spare = g.spare, g.pts
 	for i := 0; i < n; {
