@@ -45,15 +45,10 @@ func (d *Detector) drain() {
 	q := d.takeInbox()
 	n := min(sharesPerWorker*d.workers, max(1, len(q)/(inboxPerVessel*d.walkMin)))
 	ws := d.shares(n)
+	lo := 0
 	for i, w := range ws {
-		w.queued = q
-		if i < n-1 {
-			k := len(q) / (n - i)
-			for k < len(q) && k > 0 && q[k].MMSI == q[k-1].MMSI {
-				k++
-			}
-			w.queued, q = q[:k], q[k:]
-		}
+		hi := shareEnd(i, n, lo, len(q), func(j int) bool { return q[j].MMSI == q[j-1].MMSI })
+		w.queued, lo = q[lo:hi], hi
 	}
 	d.each(ws, func(w *walker) {
 		for q := w.queued; len(q) > 0; {

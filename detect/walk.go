@@ -88,10 +88,8 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 	d.active = ws
 	lo := 0
 	for i, w := range ws {
-		hi := max(len(d.order)*(i+1)/n, lo)
-		for hi < len(d.order) && hi > lo && d.orderMMSI[hi] == d.orderMMSI[hi-1] {
-			hi++ // an MMSI evicted and heard again: both vessels in one share, with its queue
-		}
+		// an MMSI evicted and heard again has two vessels: both in one share, with its queue
+		hi := shareEnd(i, n, lo, len(d.order), func(j int) bool { return d.orderMMSI[j] == d.orderMMSI[j-1] })
 		w.queued = queued
 		if hi < len(d.order) {
 			k, _ := slices.BinarySearchFunc(queued, d.orderMMSI[hi], func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
@@ -105,6 +103,18 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 		w.vs, w.queued = nil, nil
 	}
 	d.merge(ws)
+}
+
+// shareEnd is where share i of n of a run of length items sorted by MMSI
+// ends, the share starting at lo: moved past the items whose MMSI is the one
+// before them (sameMMSI(j): item j has item j-1's MMSI), so that an MMSI
+// stays in one share.
+func shareEnd(i, n, lo, length int, sameMMSI func(j int) bool) int {
+	hi := max(length*(i+1)/n, lo)
+	for hi < length && hi > lo && sameMMSI(hi) {
+		hi++
+	}
+	return hi
 }
 
 // walk visits its vessels: adds their queued positions, finalizes their
