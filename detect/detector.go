@@ -507,12 +507,14 @@ func (d *Detector) darkMatters(lastMs int64) bool {
 	return !d.flushed || d.endMs-lastMs >= d.p.gapMin
 }
 
-// asksCoverage reports whether segmentStep will ask the coverage grid about
-// a used segment without a position at step t: who is near as it goes dark,
-// or whether anyone is within reach while it stays dark.
-func (d *Detector) asksCoverage(v *vessel, s *segment, t int64) bool {
+// darkQuestions are what segmentStep asks the coverage grid about a used
+// segment without a position at step t: who is near as it goes dark (near),
+// and whether anyone is within reach while it stays dark (reach). The walk
+// asks it too, so the grid is built before segmentSteps run in parallel.
+func (d *Detector) darkQuestions(v *vessel, s *segment, t int64) (near, reach bool) {
 	l := s.last()
-	return !v.NotVessel && d.darkMatters(l.T) && (s.Present || (!s.Covered && t > l.T+d.p.extrap))
+	dark := !v.NotVessel && d.darkMatters(l.T)
+	return dark && s.Present, dark && !s.Covered && t > l.T+d.p.extrap
 }
 
 // segmentStep updates one segment after the step and reports whether to keep it.
@@ -527,11 +529,11 @@ func (w *walker) segmentStep(v *vessel, s *segment, t int64, present bool) bool 
 		return true
 	}
 	if !present {
-		dark := !v.NotVessel && d.darkMatters(l.T)
-		if s.Present && dark {
+		near, reach := d.darkQuestions(v, s, t)
+		if near {
 			s.NearDark = d.near(l.LatDeg, l.LonDeg, v.Ident.MMSI)
 		}
-		if dark && !s.Covered && t > l.T+d.p.extrap && d.coverage().Any(l.LatDeg, l.LonDeg, d.cfg.Gap.CoverageRadiusM) {
+		if reach && d.coverage().Any(l.LatDeg, l.LonDeg, d.cfg.Gap.CoverageRadiusM) {
 			s.Covered = true
 		}
 		if s.Loiter != nil && t-s.Loiter.Last > d.p.interp {

@@ -220,7 +220,8 @@ func (w *walker) locate(v *vessel, t int64) (all bool) {
 		lat, lon, sog, ok := d.posAt(s, t)
 		if !ok {
 			all = false
-			w.needCover = w.needCover || d.asksCoverage(v, s, t)
+			near, reach := d.darkQuestions(v, s, t)
+			w.needCover = w.needCover || near || reach
 			continue
 		}
 		s.seen, s.Present = t, true
