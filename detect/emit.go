@@ -9,9 +9,9 @@ type waitingEvent struct {
 	NearEnd bool     // Ev.NearEnd is still to be found at the first step at or after Ev.End
 }
 
-// wait holds an event until due.
-func (d *Detector) wait(ev Event, due int64, nearEnd bool, segs ...uint64) {
-	d.s.Waiting = append(d.s.Waiting, &waitingEvent{Ev: ev, Segs: segs, Due: due, NearEnd: nearEnd})
+// wait adds an event to the list of those held until due.
+func wait(list *[]*waitingEvent, ev Event, due int64, nearEnd bool, segs ...uint64) {
+	*list = append(*list, &waitingEvent{Ev: ev, Segs: segs, Due: due, NearEnd: nearEnd})
 }
 
 // release queues the waiting events that are due at step t (all of them at the end of input).

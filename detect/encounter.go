@@ -72,7 +72,7 @@ func (d *Detector) closeRuns(t int64, all bool) {
 		}
 		delete(d.s.Runs, k)
 		if ev, ok := d.encounterEvent(k, r, StatusClosed); ok || r.Ongoing {
-			d.wait(ev, r.Last+d.p.pad, false, k.A, k.B)
+			wait(&d.s.Waiting, ev, r.Last+d.p.pad, false, k.A, k.B)
 		}
 	}
 }

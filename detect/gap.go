@@ -18,7 +18,7 @@ func (w *walker) gapEnded(v *vessel, s *segment, last, next fix, distM float64) 
 	ev.EndLat, ev.EndLon = ptr(next.LatDeg), ptr(next.LonDeg)
 	ev.GapDistanceM = ptr(distM)
 	ev.ImpliedSOGKn = ptr(distM / (float64(next.T-last.T) / 1000) / mpsPerKn)
-	w.waiting = append(w.waiting, &waitingEvent{Ev: ev, Segs: []uint64{segKey(v.Ident.MMSI, s.Sub)}, Due: next.T + w.d.p.pad, NearEnd: true})
+	wait(&w.waiting, ev, next.T+w.d.p.pad, true, segKey(v.Ident.MMSI, s.Sub))
 }
 
 // gapOpen judges a segment still dark at t (eviction or end of input): an

@@ -74,5 +74,5 @@ func (w *walker) closeLoiter(v *vessel, s *segment) {
 		Vessels:     []Vessel{v.Ident},
 		MedianSOGKn: ptr(median(&w.scratch, len(ss), func(i int) float64 { return ss[i].SOGKn })),
 	}
-	w.waiting = append(w.waiting, &waitingEvent{Ev: ev, Segs: []uint64{segKey(v.Ident.MMSI, s.Sub)}, Due: r.Last + d.p.pad})
+	wait(&w.waiting, ev, r.Last+d.p.pad, false, segKey(v.Ident.MMSI, s.Sub))
 }

@@ -75,7 +75,7 @@ type vessel struct {
 	HasStatic bool         // static data seen (final)
 	Shared    bool         // "mmsi-shared" reported
 	NextSub   uint8
-	gone      bool // evicted; observe drops it from the step order (not checkpointed)
+	gone      bool // evicted; the next step's walk drops it from the order (not checkpointed)
 
 	LastHeard  int64    // newest final record time of any kind
 	LastFinal  int64    // time of the newest final fix, 0 before the first

@@ -210,13 +210,15 @@ func (w *walker) locate(v *vessel, t int64) (all bool) {
 	from := len(w.pts)
 	all = len(v.Segs) > 0
 	for _, s := range v.Segs {
-		if !s.usable() {
-			s.Pin = min(t, s.last().T) - pin
+		used := s.usable()
+		if used {
+			s.trim() // to the last step's pin, before it moves
+		}
+		s.Pin = min(t, s.last().T) - pin
+		if !used {
 			all = false
 			continue
 		}
-		s.trim()
-		s.Pin = min(t, s.last().T) - pin
 		lat, lon, sog, ok := d.posAt(s, t)
 		if !ok {
 			all = false
