@@ -83,15 +83,7 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	case bytes.HasPrefix(head, magicBzip2):
 		return openStream(name, labelErrors{bzip2.NewReader(br), "bzip2"}, nil, opt, c)
 	case bytes.HasPrefix(head, magicZip):
-		if ra, err = randomAccessTo(name, ra, br, opt, c); err != nil {
-			return nil, err
-		}
-		z, err := openZip(name, ra, opt)
-		if err != nil {
-			return nil, err
-		}
-		c.push(z.Close)
-		return z, nil
+		return openRandom(name, ra, br, opt, c, func(ra *randomAccess) (*zipReader, error) { return openZip(name, ra, opt) })
 	}
 	format := opt.Format
 	if format == "" {
@@ -109,17 +101,27 @@ func openStream(name string, r io.Reader, ra *randomAccess, opt Options, c *clos
 	case "csv":
 		return newCSVReader(br, name, opt)
 	case "parquet":
-		if ra, err = randomAccessTo(name, ra, br, opt, c); err != nil {
-			return nil, err
-		}
-		p, err := newParquetReader(ra, name, opt)
-		if err != nil {
-			return nil, err
-		}
-		c.push(p.Close)
-		return p, nil
+		return openRandom(name, ra, br, opt, c, func(ra *randomAccess) (*parquetReader, error) { return newParquetReader(ra, name, opt) })
 	}
 	return nil, fmt.Errorf("%s: unknown format %q (want nmea, csv or parquet)", name, format)
+}
+
+// openRandom opens a reader that seeks in its input (zip, parquet) over
+// random access to it (see randomAccessTo); c closes the reader.
+func openRandom[R interface {
+	Reader
+	Close() error
+}](name string, ra *randomAccess, br *bufio.Reader, opt Options, c *closers, open func(*randomAccess) (R, error)) (Reader, error) {
+	ra, err := randomAccessTo(name, ra, br, opt, c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := open(ra)
+	if err != nil {
+		return nil, err
+	}
+	c.push(r.Close)
+	return r, nil
 }
 
 // randomAccessTo returns ra, the plain file, taking back from opt.BytesRead

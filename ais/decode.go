@@ -170,11 +170,9 @@ func setSOG(r *Record, sogKn float64) {
 
 // setSOG27 keeps a type 27 speed (whole knots) unless it is 63, "not available".
 func setSOG27(r *Record, sogKn uint8) {
-	if sogKn >= 63 {
-		return
+	if sogKn < 63 {
+		setSOG(r, float64(sogKn))
 	}
-	r.Pos.SOGKn = float32(sogKn)
-	r.Has |= HasSOG
 }
 
 // setCOG keeps a course over ground below 360°; 360 (511 in type 27) means "not available".
