@@ -19,7 +19,7 @@ func (d *Detector) release(t int64, all bool) {
 	keep := d.s.Waiting[:0]
 	for _, w := range d.s.Waiting {
 		if w.NearEnd && (all || t >= w.Ev.End.UnixMilli()) {
-			w.Ev.NearEnd = d.near(*w.Ev.EndLat, *w.Ev.EndLon, w.Ev.Vessels[0].MMSI)
+			w.Ev.NearEnd = d.near(&d.nearBuf, *w.Ev.EndLat, *w.Ev.EndLon, w.Ev.Vessels[0].MMSI)
 			w.NearEnd = false
 		}
 		if all || t >= w.Due {

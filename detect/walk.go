@@ -29,6 +29,7 @@ type walker struct {
 	out      []Event         // events found
 	waiting  []*waitingEvent // events waiting for their padding
 	scratch  []float64       // for medians
+	nearBuf  nearScratch
 
 	needCover bool // some idle vessel has a track without a position: maintain asks the coverage grid
 }

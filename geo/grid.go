@@ -190,15 +190,17 @@ type search struct {
 	latDeg float64 // bound on |Δlat| in degrees for points within distM
 	sHalf  float64 // sin(distM / 2R), or +Inf when distM spans half the globe
 	hMax   float64 // loose bound on the haversine of points within distM
+	hIn    float64 // a haversine at most this is surely within distM (no arcsine needed)
 }
 
 // newSearch derives the bounds of a query of radius distM.
 func newSearch(distM float64) search {
 	a := distM / (2 * EarthRadiusM)
-	s := search{distM: distM, latDeg: distM/MetresPerDegLat*(1+relMargin) + absMargin, sHalf: math.Inf(1), hMax: 1}
+	s := search{distM: distM, latDeg: distM/MetresPerDegLat*(1+relMargin) + absMargin, sHalf: math.Inf(1), hMax: 1, hIn: 1}
 	if a < math.Pi/2 {
 		s.sHalf = math.Sin(a)
 		s.hMax = min(1, s.sHalf*s.sHalf*(1+relMargin)+absMargin)
+		s.hIn = s.sHalf*s.sHalf*(1-relMargin) - absMargin
 	}
 	return s
 }
@@ -219,18 +221,38 @@ func (s search) dLon(c1, c2 float64) float64 {
 	return 2*x/math.Sqrt(1-x*x)/radPerDeg*(1+relMargin) + absMargin
 }
 
-// within returns the distance between two points and whether it is at most the radius;
-// the distance is exactly DistanceM's.
-func (s search) within(lat1, lon1, cos1 float64, p *gridPoint) (float64, bool) {
+// hav returns the haversine of the distance between two points, and false
+// when the point is surely beyond the radius (by latitude or hMax).
+func (s search) hav(lat1, lon1, cos1 float64, p *gridPoint) (float64, bool) {
 	if math.Abs(p.lat-lat1) > s.latDeg {
 		return 0, false
 	}
 	h := haversine(lat1, lon1, cos1, p.lat, p.lon, p.cos)
-	if h > s.hMax {
+	return h, h <= s.hMax
+}
+
+// within returns the distance between two points and whether it is at most the radius;
+// the distance is exactly DistanceM's.
+func (s search) within(lat1, lon1, cos1 float64, p *gridPoint) (float64, bool) {
+	h, ok := s.hav(lat1, lon1, cos1, p)
+	if !ok {
 		return 0, false
 	}
 	d := 2 * EarthRadiusM * math.Asin(math.Sqrt(h))
 	return d, d <= s.distM
+}
+
+// inside reports whether the point is within the query's radius, as within
+// does, without a sine for a point well inside (most of a crowd): as
+// sin x <= x, the haversine is at most the flat sum below. The arcsine is
+// taken only near the edge.
+func (q *query) inside(p *gridPoint) bool {
+	dLat, dLon := (p.lat-q.atLat)*radPerDeg/2, (p.lon-q.atLon)*radPerDeg/2
+	if dLat*dLat+q.atCos*p.cos*dLon*dLon <= q.hIn {
+		return true
+	}
+	h, ok := q.hav(q.atLat, q.atLon, q.atCos, p)
+	return ok && (h <= q.hIn || 2*EarthRadiusM*math.Asin(math.Sqrt(h)) <= q.distM)
 }
 
 // lonWindow returns the index ranges [a0,a1) and [b0,b1) of the points of seg (sorted
@@ -353,10 +375,27 @@ func (g *Grid) Pairs(maxDistM float64, fn func(a, b int32, distM float64)) {
 // Near calls fn for every inserted point within radiusM of the position (any radius),
 // in a deterministic order; distM is exactly DistanceM's.
 func (g *Grid) Near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64)) {
-	g.near(latDeg, lonDeg, radiusM, func(id int32, distM float64) bool {
-		fn(id, distM)
-		return true
-	})
+	if q, ok := g.query(latDeg, lonDeg, radiusM); ok {
+		g.near(&q, func(p *gridPoint) {
+			if d, ok := q.within(q.atLat, q.atLon, q.atCos, p); ok {
+				fn(p.id, d)
+			}
+		})
+	}
+}
+
+// AppendNear appends to dst the ids of the inserted points within radiusM of
+// the position, in Near's order, and returns the extended slice: Near without
+// the distances, which spares the arcsine for the points well inside.
+func (g *Grid) AppendNear(dst []int32, latDeg, lonDeg, radiusM float64) []int32 {
+	if q, ok := g.query(latDeg, lonDeg, radiusM); ok {
+		g.near(&q, func(p *gridPoint) {
+			if q.inside(p) {
+				dst = append(dst, p.id)
+			}
+		})
+	}
+	return dst
 }
 
 // Any reports whether any inserted point is within radiusM of the position; it
@@ -366,7 +405,7 @@ func (g *Grid) Any(latDeg, lonDeg, radiusM float64) bool {
 	if !ok {
 		return false
 	}
-	stop := func(int32, float64) bool { return false }
+	stop := func(p *gridPoint) bool { return !q.inside(p) }
 	up, _ := slices.BinarySearch(g.rows, g.rowOf(latDeg))
 	down := up - 1
 	for {
@@ -389,15 +428,16 @@ func (g *Grid) Any(latDeg, lonDeg, radiusM float64) bool {
 	}
 }
 
-// near calls fn for the points within radiusM of the position, by row and longitude,
-// until fn returns false.
-func (g *Grid) near(latDeg, lonDeg, radiusM float64, fn func(id int32, distM float64) bool) {
-	q, ok := g.query(latDeg, lonDeg, radiusM)
-	if !ok {
-		return
+// near calls visit for the points that can be within the query's radius (it
+// tests the distance), by row and longitude.
+func (g *Grid) near(q *query, visit func(p *gridPoint)) {
+	all := func(p *gridPoint) bool {
+		visit(p)
+		return true
 	}
 	ri, _ := slices.BinarySearch(g.rows, q.rlo)
-	for ; ri < len(g.rows) && g.rows[ri] <= q.rhi && g.scanRow(ri, &q, fn); ri++ {
+	for ; ri < len(g.rows) && g.rows[ri] <= q.rhi; ri++ {
+		g.scanRow(ri, q, all)
 	}
 }
 
@@ -419,14 +459,14 @@ func (g *Grid) query(latDeg, lonDeg, radiusM float64) (q query, ok bool) {
 	return q, true
 }
 
-// scanRow calls fn for the points of rows[ri] within the query's radius; it returns
-// false as soon as fn does.
-func (g *Grid) scanRow(ri int, q *query, fn func(id int32, distM float64) bool) bool {
+// scanRow calls visit for the points of rows[ri] in the query's longitude
+// window (the candidates: visit tests the distance); it returns false as soon as visit does.
+func (g *Grid) scanRow(ri int, q *query, visit func(p *gridPoint) bool) bool {
 	seg := g.pts[g.rowStart[ri]:g.rowStart[ri+1]]
 	a0, a1, b0, b1 := lonWindow(seg, q.atLon, q.dLon(q.atCos, g.rowCos[ri]))
 	for _, r := range [2][2]int{{a0, a1}, {b0, b1}} {
 		for j := r[0]; j < r[1]; j++ {
-			if d, ok := q.within(q.atLat, q.atLon, q.atCos, &seg[j]); ok && !fn(seg[j].id, d) {
+			if !visit(&seg[j]) {
 				return false
 			}
 		}

@@ -141,6 +141,11 @@ func TestGridNearMatchesNaive(t *testing.T) {
 						want = append(want, pair{a: int32(i), distM: d})
 					}
 				}
+				var order []int32
+				for _, p := range got {
+					order = append(order, p.a)
+				}
+				require.Equal(t, order, g.AppendNear(nil, q[0], q[1], radiusM), "%s: AppendNear %v within %v, in Near's order", name, q, radiusM)
 				sortPairs(got)
 				require.Equal(t, want, got, "%s: near %v within %v", name, q, radiusM)
 				require.Equal(t, len(want) > 0, g.Any(q[0], q[1], radiusM), "%s: any near %v within %v", name, q, radiusM)
@@ -198,6 +203,42 @@ func TestGridIgnoresInvalid(t *testing.T) {
 	assert.False(t, g.Any(1, 0, 1000))
 }
 
+// TestGridAtTheRadius puts points a hair inside and outside the radius, where
+// AppendNear and Any decide without the arcsine Near takes: they must agree
+// with DistanceM to the last bit.
+func TestGridAtTheRadius(t *testing.T) {
+	const lat, lon, radiusM = 38.0, 124.0, 5000.0
+	c := math.Cos(lat * radPerDeg)
+	g := NewGrid(nearCellM)
+	var want []int32
+	var pts [][2]float64
+	for _, offM := range []float64{-1, -1e-3, -1e-6, -1e-9, 0, 1e-9, 1e-6, 1e-3, 1} {
+		for _, dir := range [][2]float64{{1, 0}, {-1, 0}, {0, 1 / c}, {0, -1 / c}, {0.6, 0.8 / c}} {
+			d := (radiusM + offM) / MetresPerDegLat
+			pts = append(pts, [2]float64{lat + dir[0]*d, lon + dir[1]*d})
+		}
+	}
+	for i, p := range pts {
+		g.Insert(int32(i), p[0], p[1])
+		if DistanceM(lat, lon, p[0], p[1]) <= radiusM {
+			want = append(want, int32(i))
+		}
+	}
+	require.NotEmpty(t, want)
+	require.Less(t, len(want), len(pts), "some points must be outside")
+	got := g.AppendNear(nil, lat, lon, radiusM)
+	slices.Sort(got)
+	require.Equal(t, want, got)
+	for i, p := range pts {
+		one := NewGrid(nearCellM)
+		one.Insert(0, p[0], p[1])
+		require.Equal(t, slices.Contains(want, int32(i)), one.Any(lat, lon, radiusM), "point %d", i)
+	}
+}
+
+// nearCellM is the cell of the grids of the tests at the radius.
+const nearCellM = 5000
+
 func TestGridNoAllocWhenWarm(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	pts := cluster(r, 5000, 38, 124, 20000)
@@ -205,6 +246,7 @@ func TestGridNoAllocWhenWarm(t *testing.T) {
 	var n int
 	count := func(int32, int32, float64) { n++ }
 	near := func(int32, float64) { n++ }
+	var ids []int32
 	step := func() {
 		g.Reset()
 		for i, p := range pts {
@@ -212,13 +254,14 @@ func TestGridNoAllocWhenWarm(t *testing.T) {
 		}
 		g.Pairs(500, count)
 		g.Near(38, 124, 1000, near)
+		ids = g.AppendNear(ids[:0], 38, 124, 1000)
 	}
 	step()
 	assert.Zero(t, testing.AllocsPerRun(5, step))
 	assert.Positive(t, n)
 }
 
-// FuzzGridPairs checks Pairs and Near against the naive search on point sets the
+// FuzzGridPairs checks Pairs, Near and AppendNear against the naive search on point sets the
 // fuzzer shapes around the places a grid is easy to get wrong.
 func FuzzGridPairs(f *testing.F) {
 	f.Add(byte(0), []byte("\x00\x01\x7f\xff\x80\x00\x00\x00\x10\x20\x30\x40\xff\xff\xff\xff"))
@@ -261,6 +304,9 @@ func FuzzGridPairs(f *testing.F) {
 			}
 			if !slices.Equal(want, near) {
 				t.Fatalf("Near %v, naive %v", near, want)
+			}
+			if appended := g.AppendNear(nil, pts[0][0], pts[0][1], 1500); !slices.Equal(want, slices.Sorted(slices.Values(appended))) {
+				t.Fatalf("AppendNear %v, naive %v", appended, want)
 			}
 		}
 	})
