@@ -52,7 +52,7 @@ func (d *Detector) drain() {
 	}
 	d.each(ws, func(w *walker) {
 		for q := w.queued; len(q) > 0; {
-			q = w.addQueued(d.s.Vessels[q[0].MMSI], q)
+			q = w.addQueued(d.s.Vessels[q[0].MMSI], q[0].MMSI, q)
 		}
 		w.queued = nil
 	})
@@ -78,15 +78,15 @@ func (d *Detector) takeInbox() []inboxFix {
 	return q
 }
 
-// addQueued adds to v the leading positions of the sorted queue that are its
-// own and returns the rest.
-func (w *walker) addQueued(v *vessel, q []inboxFix) []inboxFix {
-	if len(q) == 0 || q[0].MMSI != v.Ident.MMSI {
+// addQueued adds to v, of MMSI mmsi, the leading positions of the sorted
+// queue that are its own and returns the rest.
+func (w *walker) addQueued(v *vessel, mmsi uint32, q []inboxFix) []inboxFix {
+	if len(q) == 0 || q[0].MMSI != mmsi {
 		return q
 	}
 	classed := v.Ident.Class != ""
 	n := 0
-	for ; n < len(q) && q[n].MMSI == q[0].MMSI; n++ {
+	for ; n < len(q) && q[n].MMSI == mmsi; n++ {
 		if !classed && q[n].Class != ais.ClassUnknown {
 			v.Ident.Class, classed = q[n].Class.String(), true
 		}

@@ -18,6 +18,7 @@ import (
 type walker struct {
 	d        *Detector
 	vs       []*vessel       // its vessels at this step
+	vsMMSI   []uint32        // their MMSIs (read here, not from the vessels: a cache line fewer each)
 	queued   []inboxFix      // their queued positions
 	counts   counters        // Thinned, Duplicates and Outliers only
 	keep     []*vessel       // its vessels still tracked (not gone)
@@ -96,12 +97,12 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 			k, _ := slices.BinarySearchFunc(queued, d.orderMMSI[hi], func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
 			w.queued, queued = queued[:k], queued[k:]
 		}
-		w.vs = d.order[lo:hi]
+		w.vs, w.vsMMSI = d.order[lo:hi], d.orderMMSI[lo:hi]
 		lo = hi
 	}
 	d.each(ws, func(w *walker) { w.walk(t, horizon) })
 	for _, w := range ws {
-		w.vs, w.queued = nil, nil
+		w.vs, w.vsMMSI, w.queued = nil, nil, nil
 	}
 	d.merge(ws)
 }
@@ -123,12 +124,13 @@ func shareEnd(i, n, lo, length int, sameMMSI func(j int) bool) int {
 // each vessel is in cache.
 func (w *walker) walk(t, horizon int64) {
 	queued := w.queued
-	for _, v := range w.vs {
+	for i, v := range w.vs {
 		if v.gone {
 			continue
 		}
-		w.keep, w.keepMMSI = append(w.keep, v), append(w.keepMMSI, v.Ident.MMSI)
-		queued = w.addQueued(v, queued)
+		mmsi := w.vsMMSI[i]
+		w.keep, w.keepMMSI = append(w.keep, v), append(w.keepMMSI, mmsi)
+		queued = w.addQueued(v, mmsi, queued)
 		n, changed := 0, false
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
 			r := &v.Statics[n]
@@ -142,10 +144,10 @@ func (w *walker) walk(t, horizon int64) {
 		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
 		if f, ok := w.finalize(v, horizon); ok && (!v.Observed || changed) {
 			v.Observed = true
-			w.obs = append(w.obs, ais.Record{Kind: ais.KindPosition, MMSI: v.Ident.MMSI, Has: ais.HasTime | ais.HasLatLon,
+			w.obs = append(w.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
 				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
 		}
-		if !w.locate(v, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
+		if !w.locate(v, mmsi, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
 			w.idle = append(w.idle, v)
 		}
 	}
@@ -205,7 +207,7 @@ func (d *Detector) mergeFound(w *walker) {
 // points, in segment-key order (vessels come in MMSI order), and reports
 // whether every segment has a point (nothing for maintain to do). It first
 // trims each segment's history to the pin of the last step.
-func (w *walker) locate(v *vessel, t int64) (all bool) {
+func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 	d := w.d
 	pin := max(d.p.pad, d.p.interp)
 	from := len(w.pts)
@@ -228,7 +230,7 @@ func (w *walker) locate(v *vessel, t int64) (all bool) {
 			continue
 		}
 		s.seen, s.Present = t, true
-		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(v.Ident.MMSI, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
+		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(mmsi, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
 	}
 	for i := from + 1; i < len(w.pts); i++ { // a vessel's few segments by sub-track key
 		for j := i; j > from && w.pts[j].key < w.pts[j-1].key; j-- {
