@@ -40,13 +40,13 @@ type Detector struct {
 	flushed bool      // Flush ran: this input is over (not checkpointed, so a restored detector takes records again)
 	endMs   int64     // with flushed: the end of input, Unix ms
 
-	// every vessel sorted by MMSI with their MMSIs (so merging and cutting
-	// the order reads no vessel), and those created since the last step
-	// (derived from s.Vessels, not checkpointed): steps walk a slice in a
-	// fixed order instead of the map
+	// every vessel sorted by MMSI with their MMSIs (so sorting, merging and
+	// cutting the order reads no vessel), and those created since the last
+	// step (derived from s.Vessels, not checkpointed): steps walk a slice in
+	// a fixed order instead of the map
 	order     []*vessel
 	orderMMSI []uint32
-	fresh     []*vessel
+	fresh     []newVessel
 
 	workers int       // goroutines for the steps' per-vessel work (see SetWorkers)
 	walkers []*walker // the shares of that work
@@ -61,7 +61,6 @@ type Detector struct {
 	stepT    int64
 	pts      []stepPoint
 	out      []Event
-	obs      []ais.Record
 	obsOrder []obsKey
 	scratch  []float64
 	nearBuf  nearScratch
@@ -333,24 +332,30 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 	d.walk(t, horizon, queued)
 	d.resetInbox()
 	d.obsOrder = d.obsOrder[:0]
-	for i := range d.obs {
-		r := &d.obs[i]
-		d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), i: int32(i)})
+	for wi, w := range d.active {
+		for i := range w.obs {
+			r := &w.obs[i]
+			d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), w: int32(wi), i: int32(i)})
+		}
 	}
+	rec := func(k obsKey) *ais.Record { return &d.active[k.w].obs[k.i] }
 	slices.SortFunc(d.obsOrder, func(a, b obsKey) int {
 		if c := cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.id, b.id)); c != 0 {
 			return c
 		}
-		return compareRecords(d.obs[a.i], d.obs[b.i])
+		return compareRecords(*rec(a), *rec(b))
 	})
 	for _, k := range d.obsOrder {
-		r := &d.obs[k.i]
+		r := rec(k)
 		if r.Kind == ais.KindStatic {
 			d.vessel(r.MMSI).Ident.apply(r)
 		}
 		d.s.Ident.Observe(*r, d.env, d.collect)
 	}
-	d.obs, d.obsOrder = reuse(d.obs), reuse(d.obsOrder)
+	for _, w := range d.active {
+		w.obs = reuse(w.obs)
+	}
+	d.obsOrder = reuse(d.obsOrder)
 }
 
 // obsKey orders the records for the identity checks by compareRecords
@@ -359,7 +364,8 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 type obsKey struct {
 	ms int64  // time, Unix ms
 	id uint64 // MMSI << 16 | kind << 8 | type
-	i  int32  // index in obs
+	w  int32  // the walker (of the step's active ones) holding it
+	i  int32  // its index in that walker's obs
 }
 
 // partIndex tells apart the two halves of a class B static report (type 24
@@ -412,9 +418,15 @@ func (d *Detector) vessel(mmsi uint32) *vessel {
 	if v == nil {
 		v = &vessel{Ident: Vessel{MMSI: mmsi, Flag: ais.Flag(mmsi)}, NotVessel: notVessel(mmsi)}
 		d.s.Vessels[mmsi] = v
-		d.fresh = append(d.fresh, v)
+		d.fresh = append(d.fresh, newVessel{mmsi, v})
 	}
 	return v
+}
+
+// newVessel is a vessel created since the last step, with its MMSI.
+type newVessel struct {
+	mmsi uint32
+	v    *vessel
 }
 
 // sortVessels merges the vessels created since the last step into the sorted order.
@@ -422,18 +434,17 @@ func (d *Detector) sortVessels() {
 	if len(d.fresh) == 0 {
 		return
 	}
-	byMMSI := func(a, b *vessel) int { return cmp.Compare(a.Ident.MMSI, b.Ident.MMSI) }
-	slices.SortFunc(d.fresh, byMMSI)
+	slices.SortFunc(d.fresh, func(a, b newVessel) int { return cmp.Compare(a.mmsi, b.mmsi) })
 	old, oldMMSI := d.order, d.orderMMSI
 	d.order = make([]*vessel, 0, len(old)+len(d.fresh))
 	d.orderMMSI = make([]uint32, 0, len(old)+len(d.fresh))
 	i, j := 0, 0
 	for i < len(old) || j < len(d.fresh) {
-		if j == len(d.fresh) || (i < len(old) && oldMMSI[i] < d.fresh[j].Ident.MMSI) {
+		if j == len(d.fresh) || (i < len(old) && oldMMSI[i] < d.fresh[j].mmsi) {
 			d.order, d.orderMMSI = append(d.order, old[i]), append(d.orderMMSI, oldMMSI[i])
 			i++
 		} else {
-			d.order, d.orderMMSI = append(d.order, d.fresh[j]), append(d.orderMMSI, d.fresh[j].Ident.MMSI)
+			d.order, d.orderMMSI = append(d.order, d.fresh[j].v), append(d.orderMMSI, d.fresh[j].mmsi)
 			j++
 		}
 	}
@@ -444,8 +455,8 @@ func (d *Detector) sortVessels() {
 // resetOrder rebuilds the vessel order from the state (after LoadState).
 func (d *Detector) resetOrder() {
 	d.order, d.orderMMSI, d.fresh = d.order[:0], d.orderMMSI[:0], d.fresh[:0]
-	for _, v := range d.s.Vessels {
-		d.fresh = append(d.fresh, v)
+	for mmsi, v := range d.s.Vessels {
+		d.fresh = append(d.fresh, newVessel{mmsi, v})
 	}
 	d.sortVessels()
 }

@@ -177,14 +177,13 @@ func (w *walker) maintain(t int64) {
 
 // merge takes over what the walkers found, in their order (the vessels').
 func (d *Detector) merge(ws []*walker) {
-	d.order, d.orderMMSI, d.obs, d.pts = d.order[:0], d.orderMMSI[:0], d.obs[:0], d.pts[:0]
+	d.order, d.orderMMSI, d.pts = d.order[:0], d.orderMMSI[:0], d.pts[:0]
 	for _, w := range ws {
 		d.order, d.orderMMSI = append(d.order, w.keep...), append(d.orderMMSI, w.keepMMSI...)
-		d.obs = append(d.obs, w.obs...)
 		d.pts = append(d.pts, w.pts...)
 		clear(w.keep)
 		clear(w.pts)
-		w.keep, w.keepMMSI, w.obs, w.pts = w.keep[:0], w.keepMMSI[:0], reuse(w.obs), w.pts[:0]
+		w.keep, w.keepMMSI, w.pts = w.keep[:0], w.keepMMSI[:0], w.pts[:0]
 		d.mergeFound(w)
 	}
 }
