@@ -104,6 +104,37 @@ func BenchmarkScan(b *testing.B) {
 	}
 }
 
+// BenchmarkScanCores is how the same end-to-end scan as BenchmarkScan scales
+// with cores: on every CPU (decoding workers and the detector's walkers, one
+// per CPU) against the same scan with GOMAXPROCS 1, run after every timed
+// scan outside the timer (x-vs-1cpu > 1: faster with every CPU).
+func BenchmarkScanCores(b *testing.B) {
+	for _, vessels := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("vessels=%dk", vessels/1000), func(b *testing.B) {
+			in := scanFleet(b, vessels)
+			cpus := runtime.GOMAXPROCS(0)
+			scan := func() {
+				scanAll(b, ais.NewNMEAReader(bytes.NewReader(in.data), "sim.nmea", ais.Options{Workers: runtime.GOMAXPROCS(0)}))
+			}
+			var base time.Duration
+			for b.Loop() {
+				scan()
+				b.StopTimer()
+				runtime.GOMAXPROCS(1)
+				t0 := time.Now()
+				scan()
+				base += time.Since(t0)
+				runtime.GOMAXPROCS(cpus)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(in.lines)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(float64(in.lines)*float64(b.N)/base.Seconds(), "baseline-msgs/s")
+			b.ReportMetric(base.Seconds()/b.Elapsed().Seconds(), "x-vs-1cpu")
+			b.ReportMetric(float64(cpus), "cpus")
+		})
+	}
+}
+
 // heapPeak samples the live heap (as marked by the latest GC) every few
 // milliseconds until stopped, keeping the maximum above the live heap at the
 // start (inputs other benchmarks keep in memory do not count). While it runs
