@@ -85,12 +85,16 @@ type state struct {
 	Counts   counters
 }
 
-// stepPoint is one segment's position at the current step.
+// stepPoint is one segment's position at the current step, with what the
+// grid and the loiter pass ask of its vessel and segment (read while the walk
+// has them in cache, so those passes visit neither for most points).
 type stepPoint struct {
 	v                     *vessel
 	s                     *segment
 	key                   uint64
 	latDeg, lonDeg, sogKn float64
+	notVessel             bool // v.NotVessel
+	loitering             bool // s.Loiter != nil
 }
 
 // Invalid-value reasons (GFW's segmenter), the keys of Stats.Invalid.
@@ -469,7 +473,7 @@ func (d *Detector) fillGrid() {
 	d.covered = false
 	lim := 2 * d.cfg.Encounter.MaxSpeedKn
 	for i := range d.pts {
-		if p := &d.pts[i]; !p.v.NotVessel && p.sogKn < lim {
+		if p := &d.pts[i]; !p.notVessel && p.sogKn < lim {
 			d.grid.Insert(int32(i), p.latDeg, p.lonDeg)
 		}
 	}

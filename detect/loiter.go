@@ -17,11 +17,12 @@ const portRecheckM = 1000
 
 // loiterStep extends or closes the segment's loitering run at the current step.
 func (d *Detector) loiterStep(p *stepPoint, t int64) {
-	s := p.s
-	if p.v.NotVessel {
-		return
+	slow := p.sogKn < d.cfg.Loiter.MaxSpeedKn
+	if p.notVessel || !slow && !p.loitering {
+		return // the segment is not visited
 	}
-	if p.sogKn < d.cfg.Loiter.MaxSpeedKn && !(d.cfg.Loiter.AwayFromPorts && d.nearPort(s, p.latDeg, p.lonDeg)) {
+	s := p.s
+	if slow && !(d.cfg.Loiter.AwayFromPorts && d.nearPort(s, p.latDeg, p.lonDeg)) {
 		if s.Loiter == nil {
 			s.Loiter = &loiterRun{Start: t}
 		}

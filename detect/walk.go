@@ -229,7 +229,8 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 			continue
 		}
 		s.seen, s.Present = t, true
-		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(mmsi, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog})
+		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(mmsi, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog,
+			notVessel: v.NotVessel, loitering: s.Loiter != nil})
 	}
 	for i := from + 1; i < len(w.pts); i++ { // a vessel's few segments by sub-track key
 		for j := i; j > from && w.pts[j].key < w.pts[j-1].key; j-- {
