@@ -5,12 +5,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/quadtree"
 	"github.com/stswatch/stswatch/geo"
+	"github.com/stswatch/stswatch/geo/radix"
 )
 
 // pairRadiusM is the encounter radius of the detector (GFW's 500 m).
@@ -217,4 +219,72 @@ func BenchmarkCoverage50km(b *testing.B) {
 	}
 	b.ReportMetric(linearNs, "baseline-ns/op")
 	b.ReportMetric(linearNs/nsPerOp(b), "x-vs-linear")
+}
+
+// BenchmarkNear5km measures the gap detector's "who was near where it went
+// dark": the sorted ids within 5 km of a position, in the harbour clusters of
+// 100 k positions, as the detector asks it (geo.Grid.AppendNear, then a radix
+// sort), against the same grid's Near with a callback and slices.Sort (the
+// detector's way before 2026-11-27 17:30), timed in the same run; both must
+// give the same ids.
+func BenchmarkNear5km(b *testing.B) {
+	const radiusM = 5000
+	pts := clusteredFleet(100_000)
+	g := geo.NewGrid(radiusM)
+	for i, p := range pts {
+		g.Insert(int32(i), p[0], p[1])
+	}
+	g.Build()
+	queries := make([][2]float64, 256)
+	for i := range queries {
+		queries[i] = pts[2*i*97%len(pts)] // even indices: in a cluster
+	}
+	var ids []int32
+	var keys, tmp []radix.Key
+	appended := func(q [2]float64, out []int32) []int32 {
+		ids = g.AppendNear(ids[:0], q[0], q[1], radiusM)
+		keys = keys[:0]
+		for _, id := range ids {
+			keys = append(keys, radix.Key{Key: uint64(id)})
+		}
+		tmp = slices.Grow(tmp[:0], len(keys))
+		for _, k := range radix.Sort(keys, tmp) {
+			out = append(out, int32(k.Key))
+		}
+		return out
+	}
+	sorted := func(q [2]float64, out []int32) []int32 {
+		g.Near(q[0], q[1], radiusM, func(id int32, _ float64) { out = append(out, id) })
+		slices.Sort(out)
+		return out
+	}
+	near := 0
+	for _, q := range queries {
+		want := sorted(q, nil)
+		if got := appended(q, nil); !slices.Equal(got, want) {
+			b.Fatalf("near %v: AppendNear gives %d ids, Near %d", q, len(got), len(want))
+		}
+		near += len(want)
+	}
+	if near < 10*len(queries) {
+		b.Fatalf("%d ids near %d queries: the benchmark needs crowds", near, len(queries))
+	}
+	const passes = 20
+	out := sorted(queries[0], nil) // warm, as the timed loop is
+	base := measureBaseline("near-sort-5km", func() int {
+		for range passes {
+			for _, q := range queries {
+				out = sorted(q, out[:0])
+			}
+		}
+		return 0
+	})
+	baseNs := base.ns / float64(passes*len(queries))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		out = appended(queries[i%len(queries)], out[:0])
+	}
+	b.ReportMetric(float64(near)/float64(len(queries)), "ids/op")
+	b.ReportMetric(baseNs, "baseline-ns/op")
+	b.ReportMetric(baseNs/nsPerOp(b), "x-vs-near-sort")
 }
