@@ -168,17 +168,24 @@ func BenchmarkPairs500m(b *testing.B) {
 	}
 }
 
+// clusteredGrid returns 100 k clustered positions (clusteredFleet) and a
+// built grid of them with cells of cellM, each by its index.
+func clusteredGrid(cellM float64) ([][2]float64, *geo.Grid) {
+	pts := clusteredFleet(100_000)
+	g := geo.NewGrid(cellM)
+	for i, p := range pts {
+		g.Insert(int32(i), p[0], p[1])
+	}
+	g.Build()
+	return pts, g
+}
+
 // BenchmarkCoverage50km measures the gap detector's coverage question — is any other
 // vessel within 50 km? — on a 500 m grid of 100 k positions, against a linear scan
 // (stopping at the first hit) timed in the same run.
 func BenchmarkCoverage50km(b *testing.B) {
 	const radiusM = 50_000
-	pts := clusteredFleet(100_000)
-	g := geo.NewGrid(pairRadiusM)
-	for i, p := range pts {
-		g.Insert(int32(i), p[0], p[1])
-	}
-	g.Build()
+	pts, g := clusteredGrid(pairRadiusM)
 	r := rand.New(rand.NewPCG(7, 7))
 	queries := make([][2]float64, 1024)
 	for i := range queries { // inside the region and in the empty ocean east of it
@@ -225,16 +232,11 @@ func BenchmarkCoverage50km(b *testing.B) {
 // dark": the sorted ids within 5 km of a position, in the harbour clusters of
 // 100 k positions, as the detector asks it (geo.Grid.AppendNear, then a radix
 // sort), against the same grid's Near with a callback and slices.Sort (the
-// detector's way before 2026-11-27 17:30), timed in the same run; both must
+// detector's way before 2026-11-27 17:30 UTC), timed in the same run; both must
 // give the same ids.
 func BenchmarkNear5km(b *testing.B) {
 	const radiusM = 5000
-	pts := clusteredFleet(100_000)
-	g := geo.NewGrid(radiusM)
-	for i, p := range pts {
-		g.Insert(int32(i), p[0], p[1])
-	}
-	g.Build()
+	pts, g := clusteredGrid(radiusM)
 	queries := make([][2]float64, 256)
 	for i := range queries {
 		queries[i] = pts[2*i*97%len(pts)] // even indices: in a cluster
