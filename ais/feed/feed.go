@@ -104,7 +104,8 @@ type Options struct {
 type Reader struct {
 	src   Source
 	opt   Options
-	ctx   context.Context
+	ctx   context.Context    // Open's, ended also by Close
+	close context.CancelFunc // ends ctx
 	log   *slog.Logger
 	next  func() ([]byte, error) // the next raw line of the current connection
 	ready func() bool            // whether next has a whole line without waiting
@@ -125,9 +126,6 @@ type Reader struct {
 	dropping  []uint32 // multipart groups whose first fragment was a duplicate
 	skip      int64    // lines still to skip on this connection (replay)
 	backoff   Backoff
-	stop      func() bool
-	closed    chan struct{} // closed by Close: the feed ends as when the context does
-	closeOnce sync.Once
 	connected bool       // a connection was made before: the next one is a reconnect
 	mu        sync.Mutex // guards conn against the context's AfterFunc
 }
@@ -152,9 +150,10 @@ func Open(ctx context.Context, src Source, opt Options) *Reader {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	r := &Reader{src: src, opt: opt, ctx: ctx, log: opt.Logger.With("feed", src.Name), backoff: Backoff{Min: opt.MinBackoff, Max: opt.MaxBackoff}, closed: make(chan struct{})}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Reader{src: src, opt: opt, ctx: ctx, close: cancel, log: opt.Logger.With("feed", src.Name), backoff: Backoff{Min: opt.MinBackoff, Max: opt.MaxBackoff}}
 	r.lines.Store(opt.Offset)
-	r.stop = context.AfterFunc(ctx, r.closeConn)
+	context.AfterFunc(ctx, r.closeConn)
 	return r
 }
 
@@ -258,30 +257,19 @@ func (r *Reader) duplicate(line []byte, now time.Time) bool {
 // Close releases the connection and ends the feed: Read then returns io.EOF
 // instead of reconnecting. It may be called while another goroutine is in Read.
 func (r *Reader) Close() error {
-	r.closeOnce.Do(func() { close(r.closed) })
-	r.stop()
-	r.closeConn()
+	r.close()
+	r.closeConn() // now, not only in the context's AfterFunc
 	return nil
-}
-
-// ended reports whether the context is done or the feed closed.
-func (r *Reader) ended() bool {
-	select {
-	case <-r.closed:
-		return true
-	default:
-		return r.ctx.Err() != nil
-	}
 }
 
 // nextLine returns the next complete line ending in '\n', connecting and
 // reconnecting as needed.
 func (r *Reader) nextLine() ([]byte, error) {
 	for {
-		// The context and Close are looked at between connections only: both
-		// close the connection, which ends the reads on it.
+		// The context (ended by Close too) is looked at between connections
+		// only: its end closes the connection, which ends the reads on it.
 		if r.next == nil {
-			if r.ended() {
+			if r.ctx.Err() != nil {
 				r.setUp(false)
 				return nil, io.EOF
 			}
@@ -305,7 +293,7 @@ func (r *Reader) nextLine() ([]byte, error) {
 		r.closeConn()
 		r.next = nil
 		r.setUp(false)
-		if r.src.Scheme == "stdin" || r.ended() {
+		if r.src.Scheme == "stdin" || r.ctx.Err() != nil {
 			return nil, io.EOF
 		}
 		r.log.Warn("feed dropped", "err", err)
@@ -361,7 +349,7 @@ func (r *Reader) connect() error {
 			r.skip = r.lines.Load()
 		}
 	}
-	if r.ended() { // cancelled or closed while connecting: AfterFunc or Close already ran
+	if r.ctx.Err() != nil { // cancelled or closed while connecting: AfterFunc already ran
 		r.closeConn()
 		return io.EOF
 	}
@@ -407,8 +395,6 @@ func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 			case ch <- result{bytes.Clone(line), err}:
 			case <-r.ctx.Done():
 				return
-			case <-r.closed:
-				return
 			}
 			if err != nil {
 				return
@@ -420,8 +406,6 @@ func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 		case res := <-ch:
 			return res.line, res.err
 		case <-r.ctx.Done():
-			return nil, io.EOF
-		case <-r.closed:
 			return nil, io.EOF
 		}
 	}
@@ -501,8 +485,6 @@ func (r *Reader) sleep(d time.Duration) bool {
 	case <-t.C:
 		return true
 	case <-r.ctx.Done():
-		return false
-	case <-r.closed:
 		return false
 	}
 }
