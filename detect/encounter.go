@@ -222,7 +222,7 @@ type settled struct {
 // fix still to come could change the answer (the next fix, or the speed
 // filled in on a fix without SOG).
 func (d *Detector) settledAt(fixes []fix, t, horizon int64) (settled, bool) {
-	i, _ := slices.BinarySearchFunc(fixes, t+1, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+	i := firstFrom(fixes, t+1)
 	if i == 0 || fixes[i-1].SOGKn < 0 {
 		return settled{}, false
 	}

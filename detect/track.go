@@ -46,6 +46,12 @@ type fix struct {
 	COGDeg float32
 }
 
+// firstFrom is the index of the first of the sorted fixes at or after t, len(fixes) when none.
+func firstFrom(fixes []fix, t int64) int {
+	i, _ := slices.BinarySearchFunc(fixes, t, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+	return i
+}
+
 // less orders fixes by time, then position, so ties resolve the same in any input order.
 func (f fix) less(g fix) bool {
 	if f.T != g.T {
@@ -352,7 +358,7 @@ func (w *walker) takeOver(v *vessel, s *segment) {
 		if now-ol.T < min(takeoverN*o.interval(), d.p.interp) {
 			continue
 		}
-		i, _ := slices.BinarySearchFunc(s.Fixes, ol.T+1, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+		i := firstFrom(s.Fixes, ol.T+1)
 		after := len(s.Fixes) - i
 		before := s.N - after
 		if before >= minSegFixes || after < minSegFixes {
@@ -503,8 +509,7 @@ func wrapLon(lonDeg float64) float64 {
 // nor the newest one (for gaps). No evidence asks for fixes before the pin.
 func (s *segment) stale() int {
 	n := max(min(s.Cur-1, len(s.Fixes)-1), 0)
-	k, _ := slices.BinarySearchFunc(s.Fixes[:n], s.Pin, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
-	return k
+	return firstFrom(s.Fixes[:n], s.Pin)
 }
 
 // trim drops the stale fixes once there are enough of them (at least trimMin
@@ -525,7 +530,7 @@ func (s *segment) trim() {
 
 // points returns the segment's fixes from fromMs to toMs as evidence.
 func (s *segment) points(fromMs, toMs int64) []TrackPoint {
-	i, _ := slices.BinarySearchFunc(s.Fixes, fromMs, func(f fix, t int64) int { return cmp.Compare(f.T, t) })
+	i := firstFrom(s.Fixes, fromMs)
 	var out []TrackPoint
 	for ; i < len(s.Fixes) && s.Fixes[i].T <= toMs; i++ {
 		f := s.Fixes[i]
