@@ -117,19 +117,9 @@ func BenchmarkLiveAlertLatency(b *testing.B) {
 // the trigger, then writes the trigger line and returns the time until the
 // alert with id is in the event log.
 func alertLatency(b *testing.B, lines [][]byte, trigger int, id string) time.Duration {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
 	send := make(chan struct{})
 	sent := make(chan time.Time, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	addr, stopServing := serveOne(b, func(c net.Conn) {
 		bw := bufio.NewWriter(c)
 		for _, l := range lines[:trigger] {
 			bw.Write(l)
@@ -140,8 +130,9 @@ func alertLatency(b *testing.B, lines [][]byte, trigger int, id string) time.Dur
 		c.Write(lines[trigger])
 		sent <- t0
 		_, _ = io.Copy(io.Discard, c)
-	}()
-	d, logPath, stop := startLive(b, "tcp://"+ln.Addr().String())
+	})
+	defer stopServing()
+	d, logPath, stop := startLive(b, "tcp://"+addr)
 	defer stop()
 	for d.Consumed() < int64(trigger) {
 		time.Sleep(100 * time.Microsecond)
@@ -188,18 +179,8 @@ func logHas(path, s string) bool {
 // loopbackLatency is the mean time for one line written on a loopback TCP
 // connection to be read at the other end.
 func loopbackLatency(b *testing.B) time.Duration {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
 	got := make(chan struct{})
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	addr, stopServing := serveOne(b, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		for {
 			if _, err := br.ReadSlice('\n'); err != nil {
@@ -207,8 +188,9 @@ func loopbackLatency(b *testing.B) time.Duration {
 			}
 			got <- struct{}{}
 		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	})
+	defer stopServing()
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -222,4 +204,23 @@ func loopbackLatency(b *testing.B) time.Duration {
 		<-got
 	}
 	return time.Since(start) / rounds
+}
+
+// serveOne listens on a loopback TCP port and serves the first connection to
+// it with serve, in a goroutine, closing the connection after; it returns the
+// address and a function that closes the listener.
+func serveOne(b *testing.B, serve func(c net.Conn)) (addr string, stop func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		serve(c)
+	}()
+	return ln.Addr().String(), func() { ln.Close() }
 }
