@@ -20,16 +20,20 @@ import (
 const parquetBatchRows = 8192
 
 // parquetReader reads decoded AIS rows from a Parquet file with the same column
-// names as CSV, streaming record batches (row group by row group), reading
+// names as CSV, streaming batches of rows (row group by row group), reading
 // only the columns it uses.
+//
+// It drives pqarrow's column readers itself, as pqarrow's RecordReader does
+// without Parallel, because that one makes them in goroutines of its own
+// (an errgroup, even one at a time): a decoder panic on a corrupt file there
+// (FuzzOpenStream found one: a column chunk of negative length) kills the
+// process instead of reaching recoverCorrupt.
 type parquetReader struct {
 	archiveRows
-	pf     *file.Reader
-	rr     pqarrow.RecordReader
-	cells  parquetCells
-	batch  arrow.Record
-	row    int   // next row of batch
-	rowNum int64 // rows read from the file, for reject positions
+	pf      *file.Reader
+	readers []*pqarrow.ColumnReader // one per column read
+	cells   parquetCells
+	rowNum  int64 // rows read from the file, for reject positions
 }
 
 // newParquetReader opens the Parquet file in ra and maps its columns like a CSV header.
@@ -65,39 +69,52 @@ func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, 
 	if err := checkRequired(name, cols, header); err != nil {
 		return nil, err
 	}
+	// Cells are addressed by header (leaf) index: index maps each to its reader.
+	index := make([]int, len(header))
+	for i := range index {
+		index[i] = -1
+	}
 	var leaves []int
-	for _, i := range cols {
-		if i >= 0 {
-			leaves = append(leaves, i)
+	for _, leaf := range cols {
+		if leaf < 0 {
+			continue
 		}
+		if len(sch.Column(leaf).ColumnPath()) > 1 {
+			return nil, fmt.Errorf("%s: parquet: column %q is nested; only flat columns are read", name, header[leaf])
+		}
+		index[leaf] = len(leaves)
+		leaves = append(leaves, leaf)
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
-	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
+	fields, err := fr.Manifest.GetFieldIndices(leaves)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
-	// Cells are addressed by header (leaf) index; find each one's column in the batches.
-	index := make([]int, len(header))
-	for i := range index {
-		index[i] = -1
-	}
+	included := make(map[int]bool, len(leaves))
 	for _, leaf := range leaves {
-		fields := rr.Schema().FieldIndices(header[leaf])
-		if len(fields) == 0 {
-			rr.Release()
-			return nil, fmt.Errorf("%s: parquet: column %q is nested; only flat columns are read", name, header[leaf])
-		}
-		index[leaf] = fields[0]
+		included[leaf] = true
 	}
-	return &parquetReader{
+	rowGroups := make([]int, pf.NumRowGroups())
+	for i := range rowGroups {
+		rowGroups[i] = i
+	}
+	r := &parquetReader{
 		archiveRows: newArchiveRows(name, cols, opt),
 		pf:          pf,
-		rr:          rr,
 		cells:       parquetCells{index: index, times: newTimeParser(opt.TimeLayout)},
-	}, nil
+	}
+	for _, f := range fields { // flat columns: one field per leaf, in order
+		cr, err := fr.GetFieldReader(context.Background(), f, included, rowGroups)
+		if err != nil {
+			r.release()
+			return nil, fmt.Errorf("%s: parquet: %w", name, err)
+		}
+		r.readers = append(r.readers, cr)
+	}
+	return r, nil
 }
 
 // Next returns the next record; bad rows are counted as BadField and skipped.
@@ -105,29 +122,58 @@ func (r *parquetReader) Next() (Record, error) { return r.next(r) }
 
 // nextRow moves to the next row, reading the next record batch when one is used up.
 func (r *parquetReader) nextRow() (cells, int64, error) {
-	for r.batch == nil || r.row >= int(r.batch.NumRows()) {
+	for len(r.cells.cols) == 0 || r.cells.row+1 >= r.cells.cols[0].Len() {
 		if err := r.nextBatch(); err != nil {
 			return nil, 0, err
 		}
 	}
-	r.cells.row = r.row
-	r.row++
+	r.cells.row++
 	r.rowNum++
 	return &r.cells, r.rowNum, nil
 }
 
-// nextBatch decodes the next record batch; io.EOF at the end.
+// nextBatch decodes the next batch of every column; io.EOF at the end.
 func (r *parquetReader) nextBatch() (err error) {
 	defer recoverCorrupt(r.name, &err)
-	if !r.rr.Next() {
-		if err := r.rr.Err(); err != nil && err != io.EOF {
+	r.releaseBatch()
+	for _, cr := range r.readers {
+		ch, err := cr.NextBatch(parquetBatchRows)
+		if err != nil {
 			return fmt.Errorf("%s: parquet: %w", r.name, err)
 		}
-		return io.EOF
+		chunks, n := ch.Chunks(), ch.Len()
+		if len(chunks) == 1 {
+			chunks[0].Retain()
+			r.cells.cols = append(r.cells.cols, chunks[0])
+		}
+		ch.Release()
+		switch {
+		case n == 0:
+			return io.EOF
+		case len(chunks) != 1 || n != r.cells.cols[0].Len():
+			return fmt.Errorf("%s: parquet: a batch of column %d is %d rows in %d chunks (want %d in one)", r.name, len(r.cells.cols), n, len(chunks), r.cells.cols[0].Len())
+		}
 	}
-	r.batch, r.row = r.rr.Record(), 0
-	r.cells.batch = r.batch
+	r.cells.row = -1
 	return nil
+}
+
+// releaseBatch lets go of the current batch.
+func (r *parquetReader) releaseBatch() {
+	for _, a := range r.cells.cols {
+		a.Release()
+	}
+	clear(r.cells.cols)
+	r.cells.cols = r.cells.cols[:0]
+}
+
+// release lets go of the batch and the column readers.
+func (r *parquetReader) release() {
+	r.releaseBatch()
+	for _, cr := range r.readers {
+		cr.Release()
+	}
+	r.readers = nil
 }
 
 // rowText is empty: a Parquet row has no text of its own; the reject names its number.
@@ -135,14 +181,14 @@ func (r *parquetReader) rowText() string { return "" }
 
 // Close releases the batches and the file.
 func (r *parquetReader) Close() error {
-	r.rr.Release()
+	r.release()
 	return r.pf.Close()
 }
 
-// parquetCells are the typed values of one row of a record batch.
+// parquetCells are the typed values of one row of a batch.
 type parquetCells struct {
-	batch arrow.Record
-	index []int // header (leaf) index → batch column, -1 when not read
+	cols  []arrow.Array // the batch, a column per reader
+	index []int         // header (leaf) index → column, -1 when not read
 	row   int
 	times *timeParser
 }
@@ -153,7 +199,7 @@ func (c *parquetCells) column(i int) arrow.Array {
 		return nil
 	}
 	j := c.index[i]
-	a := c.batch.Column(j)
+	a := c.cols[j]
 	if a.IsNull(c.row) {
 		return nil
 	}

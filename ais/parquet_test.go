@@ -194,3 +194,23 @@ func BenchmarkParquetReader(b *testing.B) {
 	b.StopTimer()
 	reportRowsVsBaseline(b, b.N*len(rows), base, "x-vs-csvreader")
 }
+
+// TestParquetCorruptColumnChunk opens the Parquet file FuzzOpenStream found
+// (kept in its corpus): a column chunk of negative length, on which the
+// decoder panics while making the column's page reader. That happens where
+// recoverCorrupt catches it (not in a goroutine of pqarrow's, which would end
+// the process), so opening the file is an error that says what is wrong.
+func TestParquetCorruptColumnChunk(t *testing.T) {
+	corpus, err := os.ReadFile("testdata/fuzz/FuzzOpenStream/fa66c3ba721440b6")
+	require.NoError(t, err)
+	_, quoted, ok := strings.Cut(strings.TrimSpace(string(corpus)), "\n")
+	require.True(t, ok)
+	s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(quoted, "[]byte("), ")"))
+	require.NoError(t, err)
+	data := []byte(s)
+	var c closers
+	defer c.close()
+	_, err = openStream("bad.parquet", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{}, &c)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.parquet: parquet: corrupt file")
+}
