@@ -7,17 +7,53 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // parquetBatchRows is how many rows are decoded from the file at a time.
 const parquetBatchRows = 8192
+
+// parquetBatchBytes is the most the decoder may allocate to open the file or
+// decode one batch: a batch's pages and arrays take a few MB; a corrupt file
+// may claim gigabytes.
+const parquetBatchBytes = 64 << 20
+
+// batchAllocator is the decoder's allocator, bounding what it allocates for
+// one batch: past parquetBatchBytes, Allocate panics, which recoverCorrupt
+// turns into an error. Corrupt files FuzzOpenStream found would otherwise
+// take the machine's memory or never end: pages claiming gigabytes, and a
+// column chunk whose last page header pqarrow v15 parses again and again
+// (its buffered reader's Peek returns stale bytes at the end of the chunk),
+// allocating the size it claims each time.
+type batchAllocator struct {
+	memory.Allocator
+	used atomic.Int64 // bytes allocated since reset
+}
+
+func (a *batchAllocator) Allocate(size int) []byte {
+	a.use(size)
+	return a.Allocator.Allocate(size)
+}
+
+func (a *batchAllocator) Reallocate(size int, b []byte) []byte {
+	a.use(size - len(b))
+	return a.Allocator.Reallocate(size, b)
+}
+
+// use counts n more bytes allocated, panicking past parquetBatchBytes.
+func (a *batchAllocator) use(n int) {
+	if used := a.used.Add(int64(max(n, 0))); used > parquetBatchBytes {
+		panic(fmt.Sprintf("decoding one batch would allocate over %d MiB", parquetBatchBytes>>20))
+	}
+}
 
 // parquetReader reads decoded AIS rows from a Parquet file with the same column
 // names as CSV, streaming batches of rows (row group by row group), reading
@@ -26,11 +62,11 @@ const parquetBatchRows = 8192
 // It drives pqarrow's column readers itself, as pqarrow's RecordReader does
 // without Parallel, because that one makes them in goroutines of its own
 // (an errgroup, even one at a time): a decoder panic on a corrupt file there
-// (FuzzOpenStream found one: a column chunk of negative length) kills the
-// process instead of reaching recoverCorrupt.
+// kills the process instead of reaching recoverCorrupt.
 type parquetReader struct {
 	archiveRows
 	pf      *file.Reader
+	mem     *batchAllocator
 	readers []*pqarrow.ColumnReader // one per column read
 	cells   parquetCells
 	rowNum  int64 // rows read from the file, for reject positions
@@ -39,11 +75,14 @@ type parquetReader struct {
 // newParquetReader opens the Parquet file in ra and maps its columns like a CSV header.
 func newParquetReader(ra *randomAccess, name string, opt Options) (r *parquetReader, err error) {
 	defer recoverCorrupt(name, &err)
-	pf, err := file.NewParquetReader(io.NewSectionReader(ra, 0, ra.size))
+	mem := &batchAllocator{Allocator: memory.DefaultAllocator}
+	props := parquet.NewReaderProperties(mem)
+	props.BufferedStreamEnabled = true // column chunks stream through a buffer, not read whole at the size the file claims
+	pf, err := file.NewParquetReader(io.NewSectionReader(ra, 0, ra.size), file.WithReadProps(props))
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
-	if r, err = newParquetRows(pf, name, opt); err != nil {
+	if r, err = newParquetRows(pf, mem, name, opt); err != nil {
 		pf.Close()
 	}
 	return r, err
@@ -56,7 +95,7 @@ func recoverCorrupt(name string, err *error) {
 	}
 }
 
-func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, error) {
+func newParquetRows(pf *file.Reader, mem *batchAllocator, name string, opt Options) (*parquetReader, error) {
 	sch := pf.MetaData().Schema
 	header := make([]string, sch.NumColumns())
 	for i := range header {
@@ -85,7 +124,7 @@ func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, 
 		index[leaf] = len(leaves)
 		leaves = append(leaves, leaf)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, mem)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
@@ -104,6 +143,7 @@ func newParquetRows(pf *file.Reader, name string, opt Options) (*parquetReader, 
 	r := &parquetReader{
 		archiveRows: newArchiveRows(name, cols, opt),
 		pf:          pf,
+		mem:         mem,
 		cells:       parquetCells{index: index, times: newTimeParser(opt.TimeLayout)},
 	}
 	for _, f := range fields { // flat columns: one field per leaf, in order
@@ -136,6 +176,7 @@ func (r *parquetReader) nextRow() (cells, int64, error) {
 func (r *parquetReader) nextBatch() (err error) {
 	defer recoverCorrupt(r.name, &err)
 	r.releaseBatch()
+	r.mem.used.Store(0)
 	for _, cr := range r.readers {
 		ch, err := cr.NextBatch(parquetBatchRows)
 		if err != nil {
@@ -148,6 +189,8 @@ func (r *parquetReader) nextBatch() (err error) {
 		}
 		ch.Release()
 		switch {
+		case n == 0 && r.rowNum < r.pf.NumRows():
+			return fmt.Errorf("%s: parquet: corrupt file: %d rows decoded of the %d it claims", r.name, r.rowNum, r.pf.NumRows())
 		case n == 0:
 			return io.EOF
 		case len(chunks) != 1 || n != r.cells.cols[0].Len():

@@ -195,22 +195,31 @@ func BenchmarkParquetReader(b *testing.B) {
 	reportRowsVsBaseline(b, b.N*len(rows), base, "x-vs-csvreader")
 }
 
-// TestParquetCorruptColumnChunk opens the Parquet file FuzzOpenStream found
-// (kept in its corpus): a column chunk of negative length, on which the
-// decoder panics while making the column's page reader. That happens where
-// recoverCorrupt catches it (not in a goroutine of pqarrow's, which would end
-// the process), so opening the file is an error that says what is wrong.
-func TestParquetCorruptColumnChunk(t *testing.T) {
-	corpus, err := os.ReadFile("testdata/fuzz/FuzzOpenStream/fa66c3ba721440b6")
-	require.NoError(t, err)
-	_, quoted, ok := strings.Cut(strings.TrimSpace(string(corpus)), "\n")
-	require.True(t, ok)
-	s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(quoted, "[]byte("), ")"))
-	require.NoError(t, err)
-	data := []byte(s)
-	var c closers
-	defer c.close()
-	_, err = openStream("bad.parquet", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{}, &c)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bad.parquet: parquet: corrupt file")
+// TestParquetCorrupt reads Parquet files FuzzOpenStream found (kept in its
+// corpus), on which pqarrow v15 panics in a goroutine of its own (a column
+// chunk of negative length) or loops, allocating, without end (a chunk whose
+// last page header it parses again and again): reading each ends in an error
+// that says the file is corrupt, not in a crash or a hang.
+func TestParquetCorrupt(t *testing.T) {
+	for _, tc := range []struct{ corpus, want string }{
+		{"fa66c3ba721440b6", "bad.parquet: parquet: corrupt file: 0 rows decoded of the 1 it claims"},
+		{"8d43d3fce73e65ff", "bad.parquet: parquet: corrupt file: decoding one batch would allocate over 64 MiB"},
+	} {
+		t.Run(tc.corpus, func(t *testing.T) {
+			entry, err := os.ReadFile(filepath.Join("testdata/fuzz/FuzzOpenStream", tc.corpus))
+			require.NoError(t, err)
+			_, quoted, ok := strings.Cut(strings.TrimSpace(string(entry)), "\n")
+			require.True(t, ok)
+			s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(quoted, "[]byte("), ")"))
+			require.NoError(t, err)
+			data := []byte(s)
+			var c closers
+			defer c.close()
+			r, err := openStream("bad.parquet", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{}, &c)
+			for err == nil {
+				_, err = r.Next()
+			}
+			assert.EqualError(t, err, tc.want)
+		})
+	}
 }
