@@ -166,6 +166,7 @@ type runStats struct {
 	Inputs    int            // inputs opened
 	Failed    int            // inputs that could not be opened or read to the end
 	InputErrs []error        // why they failed (path and reason)
+	Untimed   []untimedInput // inputs read to the end whose records all lack a time
 	Vessels   int            // vessels the detector held at the end of input
 	Detector  detect.Stats   // the detector's counters after Flush
 	ByType    map[string]int // events written by type
@@ -175,6 +176,14 @@ type runStats struct {
 	Elapsed   time.Duration
 	Stopped   string // the signal that cut the run short, "" when it ran to the end
 	Filtered  int    // events found but not written (--alerts-only)
+}
+
+// untimedInput is an input none of whose records carries a time (a dump
+// without tag blocks or receiver timestamps): the detectors, which work in
+// event time, skip every one of them, so the summary says so.
+type untimedInput struct {
+	name    string
+	records int64
 }
 
 // newRunStats starts the clock of a run.
@@ -243,6 +252,9 @@ func (s *runStats) print(w io.Writer) {
 		fmt.Fprint(w, ")")
 	}
 	fmt.Fprintln(w)
+	for _, u := range s.Untimed {
+		fmt.Fprintf(w, "warning:   %s: none of its %d records has a time (no tag block c:, receiver timestamp or CSV time column), so the detectors skipped them all\n", u.name, u.records)
+	}
 	fmt.Fprint(w, "events:   ")
 	for _, t := range []string{detect.TypeEncounter, detect.TypeLoitering, detect.TypeGap, detect.TypeIdentity} {
 		fmt.Fprintf(w, " %s %d", t, s.ByType[t])

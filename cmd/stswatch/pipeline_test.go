@@ -159,6 +159,7 @@ func TestRunStatsPrint(t *testing.T) {
 		st.countEvent(e)
 	}
 	st.Filtered = 5
+	st.Untimed = []untimedInput{{name: "c.nmea", records: 12}}
 	st.Stopped = "interrupt"
 
 	var buf bytes.Buffer
@@ -171,6 +172,7 @@ func TestRunStatsPrint(t *testing.T) {
 		"  binary            a.nmea:12: ..ok\n",
 		"vessels:   42 active at the end of input\n",
 		"dropped:   3 late, 4 duplicates, 0 thinned, 0 outliers, 0 without time or position, 3 invalid (lat 1, sog 2)\n",
+		"warning:   c.nmea: none of its 12 records has a time (no tag block c:, receiver timestamp or CSV time column), so the detectors skipped them all\n",
 		"events:    encounter 2 loitering 0 gap 1 identity 0; alerts 1 (5 non-alert events not written: --alerts-only)\n",
 		"stopped:   by interrupt",
 	}

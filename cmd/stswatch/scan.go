@@ -229,6 +229,7 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 	pipe := newBatches()
 	var opened, failed atomic.Int64
 	var inputErrs []error
+	var untimed []untimedInput
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
@@ -244,11 +245,15 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 				continue
 			}
 			opened.Add(1)
-			err = pipe.fill(ctx, r, &st.Records)
+			tally := &timeTally{Reader: r}
+			err = pipe.fill(ctx, tally, &st.Records)
 			r.Close()
 			if err != nil && ctx.Err() == nil {
 				failed.Add(1)
 				inputErrs = append(inputErrs, fmt.Errorf("%s: %w", name, err))
+			}
+			if tally.records > 0 && tally.timed == 0 {
+				untimed = append(untimed, untimedInput{name: name, records: tally.records})
 			}
 		}
 	}()
@@ -275,9 +280,27 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 		return context.Cause(ctx)
 	}
 	<-readDone
-	st.InputErrs = inputErrs
+	st.InputErrs, st.Untimed = inputErrs, untimed
 	if opened.Load() == 0 {
 		return fmt.Errorf("no input could be read: %w", errors.Join(inputErrs...))
 	}
 	return nil
+}
+
+// timeTally passes on the records of one input, counting them and those
+// with a time, so a run can warn of an input without any (see untimedInput).
+type timeTally struct {
+	ais.Reader
+	records, timed int64
+}
+
+func (t *timeTally) Next() (ais.Record, error) {
+	r, err := t.Reader.Next()
+	if err == nil {
+		t.records++
+		if r.Has&ais.HasTime != 0 {
+			t.timed++
+		}
+	}
+	return r, err
 }

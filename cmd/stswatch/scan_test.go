@@ -211,6 +211,23 @@ func TestScanGarbageLinesCounted(t *testing.T) {
 	assert.Regexp(t, `dirty\.nmea:\d+: \.\.\.\.binary\.\.\n`, stderr, "binary shows as dots")
 }
 
+func TestScanWarnsOfAnInputWithoutTimes(t *testing.T) {
+	s := newScenario(t, 3)
+	untimed := filepath.Join(sharedData, "aishub", "aishub_nmea-sample.txt") // a dump: no tag blocks, no receiver times
+	code, _, stderr := runCLI(t, "scan", "-o", os.DevNull, untimed, s.nmea)
+	require.Equal(t, 0, code, stderr)
+	warnings := regexp.MustCompile(`(?m)^warning: +(.*): none of its (\d+) records has a time`).FindAllStringSubmatch(stderr, -1)
+	require.Len(t, warnings, 1, "one warning, for the untimed input only:\n%s", stderr)
+	assert.Equal(t, untimed, warnings[0][1])
+	n, err := strconv.Atoi(warnings[0][2])
+	require.NoError(t, err)
+	assert.Greater(t, n, 70_000, "the AISHub sample holds 76 k records")
+
+	code, _, stderr = runCLI(t, "scan", "-o", os.DevNull, s.nmea)
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stderr, "warning:", "a timed input gives no warning")
+}
+
 func TestScanBadUsage(t *testing.T) {
 	dir := t.TempDir()
 	input := filepath.Join(dir, "in.nmea")
