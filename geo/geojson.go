@@ -66,15 +66,3 @@ func LineStringOrMulti(ls orb.LineString) orb.Geometry {
 		return mls
 	}
 }
-
-// Midpoint returns the point halfway along the great circle between two positions,
-// in degrees with the longitude in [-180, 180]: the meeting place of two vessels,
-// correct across the antimeridian.
-func Midpoint(lat1Deg, lon1Deg, lat2Deg, lon2Deg float64) (latDeg, lonDeg float64) {
-	φ1, λ1 := lat1Deg*radPerDeg, lon1Deg*radPerDeg
-	φ2, λ2 := lat2Deg*radPerDeg, lon2Deg*radPerDeg
-	x := math.Cos(φ1)*math.Cos(λ1) + math.Cos(φ2)*math.Cos(λ2)
-	y := math.Cos(φ1)*math.Sin(λ1) + math.Cos(φ2)*math.Sin(λ2)
-	z := math.Sin(φ1) + math.Sin(φ2)
-	return math.Atan2(z, math.Hypot(x, y)) / radPerDeg, math.Atan2(y, x) / radPerDeg
-}

@@ -2,7 +2,6 @@ package geo
 
 import (
 	"encoding/json"
-	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -79,32 +78,6 @@ func TestLineStringOrMultiGeoJSON(t *testing.T) {
 				assert.Equal(t, 180.0, parts[0][len(parts[0])-1][0])
 				assert.Equal(t, -180.0, parts[1][0][0])
 			}
-		})
-	}
-}
-
-func TestMidpoint(t *testing.T) {
-	tests := []struct {
-		name                   string
-		lat1, lon1, lat2, lon2 float64
-		wantLat, wantLon       float64
-	}{
-		{"same point", 38.5, 124.2, 38.5, 124.2, 38.5, 124.2},
-		{"on the equator", 0, 10, 0, 20, 0, 15},
-		{"across the antimeridian", 0, 179.99, 0, -179.99, 0, 180},
-		{"on a meridian", 10, 30, 20, 30, 15, 30},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			lat, lon := Midpoint(tt.lat1, tt.lon1, tt.lat2, tt.lon2)
-			assert.InDelta(t, tt.wantLat, lat, 1e-9)
-			if tt.wantLon == 180 {
-				assert.InDelta(t, 180, math.Abs(lon), 1e-9)
-			} else {
-				assert.InDelta(t, tt.wantLon, lon, 1e-9)
-			}
-			// Halfway: equally far from both ends.
-			assert.InDelta(t, DistanceM(tt.lat1, tt.lon1, lat, lon), DistanceM(tt.lat2, tt.lon2, lat, lon), 1e-6)
 		})
 	}
 }

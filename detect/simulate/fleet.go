@@ -231,11 +231,11 @@ func (l *legTrack) at(tMs int64) fix {
 // laneTrack sails back and forth along a shipping lane at constant speed,
 // offset to starboard, computed on demand so a vessel costs O(1) memory.
 type laneTrack struct {
-	lane            *lane
-	fromMs, toMs    int64
-	s0M             float64 // distance along the doubled lane (0..2L) at fromMs
-	mPerMs, offsetM float64
-	sogKn           float64
+	lane         *lane
+	fromMs, toMs int64
+	s0M          float64 // distance along the doubled lane (0..2L) at fromMs
+	mPerMs       float64
+	sogKn        float64
 }
 
 func (l *laneTrack) span() (int64, int64) { return l.fromMs, l.toMs }
