@@ -105,27 +105,36 @@ func (b *batches) send(ctx context.Context, batch []ais.Record) bool {
 	}
 }
 
-// fill reads r to its end in batches, adding the records sent to count. It
-// returns r's error (nil at io.EOF) or the context's when ctx ends first.
-func (b *batches) fill(ctx context.Context, r ais.Reader, count *atomic.Int64) error {
+// inputCounts are what fill saw of one input: its records, and those with a time.
+type inputCounts struct{ records, timed int64 }
+
+// fill reads r to its end in batches, adding the records sent to count, and
+// counts r's records with and without a time. It returns r's error (nil at
+// io.EOF) or the context's when ctx ends first.
+func (b *batches) fill(ctx context.Context, r ais.Reader, count *atomic.Int64) (inputCounts, error) {
+	var c inputCounts
 	batch := b.get()
 	for {
 		rec, err := r.Next()
 		if err != nil {
 			n := len(batch)
 			if !b.send(ctx, batch) {
-				return ctx.Err()
+				return c, ctx.Err()
 			}
 			count.Add(int64(n))
 			if errors.Is(err, io.EOF) {
-				return nil
+				return c, nil
 			}
-			return err
+			return c, err
+		}
+		c.records++
+		if rec.Has&ais.HasTime != 0 {
+			c.timed++
 		}
 		batch = append(batch, rec)
 		if len(batch) == batchLen {
 			if !b.send(ctx, batch) {
-				return ctx.Err()
+				return c, ctx.Err()
 			}
 			count.Add(batchLen)
 			batch = b.get()

@@ -29,7 +29,11 @@ func (r *countReader) Next() (ais.Record, error) {
 		return ais.Record{}, io.EOF
 	}
 	r.i++
-	return ais.Record{Kind: ais.KindPosition, MMSI: uint32(r.i)}, nil
+	rec := ais.Record{Kind: ais.KindPosition, MMSI: uint32(r.i)}
+	if r.i%2 == 0 {
+		rec.Has |= ais.HasTime
+	}
+	return rec, nil
 }
 
 func TestBatchesKeepOrder(t *testing.T) {
@@ -54,9 +58,11 @@ func TestBatchesKeepOrder(t *testing.T) {
 				defer b.close()
 				var first error
 				for _, r := range tt.readers {
-					if err := b.fill(context.Background(), r, &count); err != nil && first == nil {
+					c, err := b.fill(context.Background(), r, &count)
+					if err != nil && first == nil {
 						first = err
 					}
+					assert.Equal(t, inputCounts{records: int64(r.n), timed: int64(r.n / 2)}, c, "records of one input, half with a time")
 				}
 				errc <- first
 			}()
@@ -88,7 +94,10 @@ func TestBatchesStopOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var count atomic.Int64
 	errc := make(chan error, 1)
-	go func() { errc <- b.fill(ctx, &endless{}, &count) }()
+	go func() {
+		_, err := b.fill(ctx, &endless{}, &count)
+		errc <- err
+	}()
 	pushed := 0
 	stopped := b.drain(ctx, func(ais.Record) {
 		pushed++

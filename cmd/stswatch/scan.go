@@ -245,15 +245,14 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 				continue
 			}
 			opened.Add(1)
-			tally := &timeTally{Reader: r}
-			err = pipe.fill(ctx, tally, &st.Records)
+			counts, err := pipe.fill(ctx, r, &st.Records)
 			r.Close()
 			if err != nil && ctx.Err() == nil {
 				failed.Add(1)
 				inputErrs = append(inputErrs, fmt.Errorf("%s: %w", name, err))
 			}
-			if tally.records > 0 && tally.timed == 0 {
-				untimed = append(untimed, untimedInput{name: name, records: tally.records})
+			if counts.records > 0 && counts.timed == 0 {
+				untimed = append(untimed, untimedInput{name: name, records: counts.records})
 			}
 		}
 	}()
@@ -285,22 +284,4 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 		return fmt.Errorf("no input could be read: %w", errors.Join(inputErrs...))
 	}
 	return nil
-}
-
-// timeTally passes on the records of one input, counting them and those
-// with a time, so a run can warn of an input without any (see untimedInput).
-type timeTally struct {
-	ais.Reader
-	records, timed int64
-}
-
-func (t *timeTally) Next() (ais.Record, error) {
-	r, err := t.Reader.Next()
-	if err == nil {
-		t.records++
-		if r.Has&ais.HasTime != 0 {
-			t.timed++
-		}
-	}
-	return r, err
 }
