@@ -341,23 +341,32 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 			r := &w.obs[i]
 			d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), w: int32(wi), i: int32(i)})
 		}
+		for i, p := range w.obsPos {
+			d.obsOrder = append(d.obsOrder, obsKey{ms: p.ms, id: uint64(p.mmsi)<<16 | uint64(ais.KindPosition)<<8, w: int32(wi), i: ^int32(i)})
+		}
 	}
-	rec := func(k obsKey) *ais.Record { return &d.active[k.w].obs[k.i] }
+	rec := func(k obsKey) ais.Record {
+		w := d.active[k.w]
+		if k.i < 0 {
+			return w.obsPos[^k.i].record()
+		}
+		return w.obs[k.i]
+	}
 	slices.SortFunc(d.obsOrder, func(a, b obsKey) int {
 		if c := cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.id, b.id)); c != 0 {
 			return c
 		}
-		return compareRecords(*rec(a), *rec(b))
+		return compareRecords(rec(a), rec(b))
 	})
 	for _, k := range d.obsOrder {
 		r := rec(k)
 		if r.Kind == ais.KindStatic {
-			d.vessel(r.MMSI).Ident.apply(r)
+			d.vessel(r.MMSI).Ident.apply(&r)
 		}
-		d.s.Ident.Observe(*r, d.env, d.collect)
+		d.s.Ident.Observe(r, d.env, d.collect)
 	}
 	for _, w := range d.active {
-		w.obs = reuse(w.obs)
+		w.obs, w.obsPos = reuse(w.obs), reuse(w.obsPos)
 	}
 	d.obsOrder = reuse(d.obsOrder)
 }
@@ -369,7 +378,22 @@ type obsKey struct {
 	ms int64  // time, Unix ms
 	id uint64 // MMSI << 16 | kind << 8 | type
 	w  int32  // the walker (of the step's active ones) holding it
-	i  int32  // its index in that walker's obs
+	i  int32  // its index in that walker's obs, or ^index in its obsPos
+}
+
+// obsPos is a position for the identity checks in a quarter of the room of
+// a record: a step that meets many new vessels (the first of a scan: 92 k at
+// 100 k vessels) holds one for each.
+type obsPos struct {
+	ms             int64 // time, Unix ms
+	mmsi           uint32
+	latDeg, lonDeg float64
+}
+
+// record is the position record the identity checks see.
+func (p obsPos) record() ais.Record {
+	return ais.Record{Kind: ais.KindPosition, MMSI: p.mmsi, Has: ais.HasTime | ais.HasLatLon,
+		Time: msTime(p.ms), Pos: ais.Position{LatDeg: p.latDeg, LonDeg: p.lonDeg}}
 }
 
 // partIndex tells apart the two halves of a class B static report (type 24

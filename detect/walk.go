@@ -23,7 +23,8 @@ type walker struct {
 	counts   counters        // Thinned, Duplicates and Outliers only
 	keep     []*vessel       // its vessels still tracked (not gone)
 	keepMMSI []uint32        // their MMSIs
-	obs      []ais.Record    // records for the identity checks
+	obs      []ais.Record    // static records for the identity checks
+	obsPos   []obsPos        // positions for the identity checks
 	pts      []stepPoint     // its segments' positions at the step
 	idle     []*vessel       // its vessels for maintain
 	gone     []*vessel       // its vessels maintain evicted, for the map
@@ -144,8 +145,7 @@ func (w *walker) walk(t, horizon int64) {
 		v.Statics = v.Statics[:copy(v.Statics, v.Statics[n:])]
 		if f, ok := w.finalize(v, horizon); ok && (!v.Observed || changed) {
 			v.Observed = true
-			w.obs = append(w.obs, ais.Record{Kind: ais.KindPosition, MMSI: mmsi, Has: ais.HasTime | ais.HasLatLon,
-				Time: msTime(f.T), Pos: ais.Position{LatDeg: f.LatDeg, LonDeg: f.LonDeg}})
+			w.obsPos = append(w.obsPos, obsPos{ms: f.T, mmsi: mmsi, latDeg: f.LatDeg, lonDeg: f.LonDeg})
 		}
 		if !w.locate(v, mmsi, t) || len(v.Gaps) > 0 || len(v.Loiters) > 0 {
 			w.idle = append(w.idle, v)
@@ -242,7 +242,8 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 
 // obsKeep is the largest identity-check buffer kept from one step to the
 // next: the steps after a burst of new vessels (the first ones of a scan)
-// need far fewer, and 168 bytes a record is worth giving back.
+// need far fewer, and 168 bytes a static record (32 a position) are worth
+// giving back.
 const obsKeep = 1 << 12
 
 // reuse empties a buffer of identity-check records for the next step, or
