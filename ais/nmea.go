@@ -269,7 +269,7 @@ func (r *nmeaReader) Next() (Record, error) {
 		case err == io.EOF:
 			r.done, r.err = true, io.EOF
 		case err != nil:
-			r.done, r.err = true, fmt.Errorf("%s: line %d: %w", r.st.name, r.lineNo+1, err)
+			r.done, r.err = true, fmt.Errorf("%s:%d: %w", r.st.name, r.lineNo+1, err)
 		}
 		if r.done && len(line) == 0 && r.long == nil {
 			r.st.finish()

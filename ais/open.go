@@ -44,7 +44,9 @@ type Options struct {
 // Parquet by its magic, NMEA by lines starting with '!', '$' or '\' (or a
 // sentence after a leading time), CSV by a header with known column names; the
 // name's ending decides when the content does not. Zip and Parquet read from
-// standard input are spooled to a temporary file, removed on Close.
+// standard input are spooled to a temporary file, removed on Close. Its
+// errors, and those of the reader's Next, begin with the input's name (and
+// the line, where there is one).
 func Open(name string, opt Options) (ReadCloser, error) {
 	in := &input{}
 	r, err := openFile(name, opt, &in.closers)

@@ -179,7 +179,7 @@ func (p *parallelReader) Next() (Record, error) {
 		}
 		if p.cur != nil {
 			if err := p.cur.err; err != nil {
-				p.err = fmt.Errorf("%s: line %d: %w", p.st.name, p.cur.firstLine+int64(len(p.cur.items)), err)
+				p.err = fmt.Errorf("%s:%d: %w", p.st.name, p.cur.firstLine+int64(len(p.cur.items)), err)
 			}
 			select {
 			case p.p.free <- p.cur:

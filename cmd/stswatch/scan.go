@@ -249,7 +249,7 @@ func (j scanJob) run(ctx context.Context, sink report.Writer, st *runStats) erro
 			r.Close()
 			if err != nil && ctx.Err() == nil {
 				failed.Add(1)
-				inputErrs = append(inputErrs, fmt.Errorf("%s: %w", name, err))
+				inputErrs = append(inputErrs, err) // it names the input (and the line), see ais.Open
 			}
 			if counts.records > 0 && counts.timed == 0 {
 				untimed = append(untimed, untimedInput{name: name, records: counts.records})

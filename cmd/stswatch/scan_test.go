@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -96,10 +97,10 @@ func summaryCount(t *testing.T, summary, label, name string) int {
 	return n
 }
 
-// rejectedTotal reads the total of the summary's "rejected:" line.
-func rejectedTotal(t *testing.T, summary string) int {
+// summaryTotal is the first number on the summary line that starts with label ("rejected", "messages").
+func summaryTotal(t *testing.T, summary, label string) int {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^rejected:\s+(\d+)`).FindStringSubmatch(summary)
+	m := regexp.MustCompile(`(?m)^` + label + `:\s+(\d+)`).FindStringSubmatch(summary)
 	require.NotNil(t, m, summary)
 	n, err := strconv.Atoi(m[1])
 	require.NoError(t, err)
@@ -202,11 +203,11 @@ func TestScanGarbageLinesCounted(t *testing.T) {
 
 	code, clean, stderr := runCLI(t, "scan", s.nmea)
 	require.Equal(t, 0, code, stderr)
-	cleanRejected := rejectedTotal(t, stderr)
+	cleanRejected := summaryTotal(t, stderr, "rejected")
 	code, got, stderr := runCLI(t, "scan", dirty)
 	require.Equal(t, 0, code, "bad lines never fail a run: %s", stderr)
 	assert.Equal(t, clean, got, "garbage lines change no event")
-	assert.Equal(t, cleanRejected+inserted, rejectedTotal(t, stderr), "every garbage line is counted:\n%s", stderr)
+	assert.Equal(t, cleanRejected+inserted, summaryTotal(t, stderr, "rejected"), "every garbage line is counted:\n%s", stderr)
 	assert.Regexp(t, `dirty\.nmea:\d+: hello, this is not AIS\n`, stderr, "examples name file:line")
 	assert.Regexp(t, `dirty\.nmea:\d+: \.\.\.\.binary\.\.\n`, stderr, "binary shows as dots")
 }
@@ -226,6 +227,35 @@ func TestScanWarnsOfAnInputWithoutTimes(t *testing.T) {
 	code, _, stderr = runCLI(t, "scan", "-o", os.DevNull, s.nmea)
 	require.Equal(t, 0, code, stderr)
 	assert.NotContains(t, stderr, "warning:", "a timed input gives no warning")
+}
+
+func TestScanTruncatedGzipIsAFailedInput(t *testing.T) {
+	s := newScenario(t, 3)
+	nmea, err := os.ReadFile(s.nmea)
+	require.NoError(t, err)
+	solent, err := os.ReadFile(filepath.Join(sharedData, "stonesoup", "SolentAIS_20160112_130211.csv"))
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{{"cut.nmea.gz", nmea}, {"cut.csv.gz", solent}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var zipped bytes.Buffer
+			zw := gzip.NewWriter(&zipped)
+			_, err := zw.Write(tt.data)
+			require.NoError(t, err)
+			require.NoError(t, zw.Close())
+			cut := filepath.Join(t.TempDir(), tt.name)
+			require.NoError(t, os.WriteFile(cut, zipped.Bytes()[:zipped.Len()/2], 0o644))
+
+			code, _, stderr := runCLI(t, "scan", "-o", os.DevNull, cut)
+			require.Equal(t, 0, code, "the records before the cut are scanned: %s", stderr)
+			assert.Contains(t, stderr, "inputs:    1 read, 1 failed\n")
+			// the error line names the file once, with the line where the input broke off
+			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(cut)+`:\d+: gzip: unexpected EOF$`, stderr)
+			assert.Greater(t, summaryTotal(t, stderr, "messages"), 0, "records before the cut are read")
+		})
+	}
 }
 
 func TestScanBadUsage(t *testing.T) {
