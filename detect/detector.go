@@ -339,10 +339,10 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 	for wi, w := range d.active {
 		for i := range w.obs {
 			r := &w.obs[i]
-			d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: uint64(r.MMSI)<<16 | uint64(r.Kind)<<8 | uint64(r.Type), w: int32(wi), i: int32(i)})
+			d.obsOrder = append(d.obsOrder, obsKey{ms: r.Time.UnixMilli(), id: obsID(r.MMSI, r.Kind, r.Type), w: int32(wi), i: int32(i)})
 		}
 		for i, p := range w.obsPos {
-			d.obsOrder = append(d.obsOrder, obsKey{ms: p.ms, id: uint64(p.mmsi)<<16 | uint64(ais.KindPosition)<<8, w: int32(wi), i: ^int32(i)})
+			d.obsOrder = append(d.obsOrder, obsKey{ms: p.ms, id: obsID(p.mmsi, ais.KindPosition, 0), w: int32(wi), i: ^int32(i)})
 		}
 	}
 	rec := func(k obsKey) ais.Record {
@@ -376,9 +376,14 @@ func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
 // go to compareRecords).
 type obsKey struct {
 	ms int64  // time, Unix ms
-	id uint64 // MMSI << 16 | kind << 8 | type
+	id uint64 // see obsID
 	w  int32  // the walker (of the step's active ones) holding it
 	i  int32  // its index in that walker's obs, or ^index in its obsPos
+}
+
+// obsID orders records of one time by MMSI, kind and type.
+func obsID(mmsi uint32, kind ais.Kind, typ uint8) uint64 {
+	return uint64(mmsi)<<16 | uint64(kind)<<8 | uint64(typ)
 }
 
 // obsPos is a position for the identity checks in a quarter of the room of

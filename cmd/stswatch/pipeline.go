@@ -175,7 +175,7 @@ type runStats struct {
 	Inputs    int            // inputs opened
 	Failed    int            // inputs that could not be opened or read to the end
 	InputErrs []error        // why they failed (path and reason)
-	Untimed   []untimedInput // inputs read to the end whose records all lack a time
+	Untimed   []untimedInput // inputs none of whose records read had a time
 	Vessels   int            // vessels the detector held at the end of input
 	Detector  detect.Stats   // the detector's counters after Flush
 	ByType    map[string]int // events written by type
