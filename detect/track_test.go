@@ -206,3 +206,51 @@ func TestHistoryShrinksAfterLongLoiter(t *testing.T) {
 	// 2.5 h of 30 s fixes, a quarter more for trim's slack and an eighth for its next look
 	assert.LessOrEqual(t, len(v.Segs[0].Fixes), 300*4/3*9/8+trimMin, "history after 8 h under way")
 }
+
+// TestHistoryCap checks how a full fix history grows (default windows: 3.5 h
+// of history at the track's mean interval, a third more for trim's slack,
+// 288 fixes at 60 s): doubling while far from that, capped at it, then by an
+// eighth, never past maxSegFixes.
+func TestHistoryCap(t *testing.T) {
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	for _, tc := range []struct {
+		name   string
+		n      int
+		everyS int64
+		want   int
+	}{
+		{"young track doubles", 8, 60, 16},
+		{"capped at the steady state", 256, 60, 288},
+		{"past the steady state, an eighth", 288, 60, 288 + 36 + trimMin},
+		{"fixes faster than the 30 s bucket count as 30 s", 128, 5, 256},
+		{"never past maxSegFixes", 4000, 30, maxSegFixes},
+		{"a one-fix track", 1, 0, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := d.historyCap(int64(tc.n)*tc.everyS*1000, tc.n)
+			assert.Equal(t, tc.want, got)
+			assert.Greater(t, got, tc.n, "room for the next fix")
+		})
+	}
+}
+
+// TestHistoryRoomFollowsTheTrack sails a 60 s reporter for 8 h: after 2 h its
+// history has at most twice the room it uses (not the steady state's), and
+// at the end no more than the steady state's plus an eighth.
+func TestHistoryRoomFollowsTheTrack(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	lat1, lon1 := offset(lat, lon, 10*mpsPerKn*8*3600, 0)
+	recs := legs(mmsiKP, time.Minute, leg{0, 8 * time.Hour, lat, lon, lat1, lon1})
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	var at2h [2]int
+	for _, r := range recs {
+		d.Push(r)
+		if v := d.s.Vessels[mmsiKP]; v != nil && len(v.Segs) == 1 && r.Time.Sub(recs[0].Time) <= 2*time.Hour+10*time.Minute {
+			at2h = [2]int{len(v.Segs[0].Fixes), cap(v.Segs[0].Fixes)}
+		}
+	}
+	require.Positive(t, at2h[0], "a track after 2 h")
+	assert.LessOrEqual(t, at2h[1], 2*at2h[0], "room after 2 h (length %d)", at2h[0])
+	s := d.s.Vessels[mmsiKP].Segs[0]
+	assert.LessOrEqual(t, cap(s.Fixes), 288*9/8+trimMin, "room after 8 h (length %d)", len(s.Fixes))
+}
