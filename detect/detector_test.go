@@ -330,19 +330,20 @@ func TestClassBStaticPartsBothApply(t *testing.T) {
 }
 
 // BenchmarkStep measures the per-step work of the detectors per active
-// vessel (ns/vessel-step) on 100 k vessels reporting every 2 min for 5 h:
+// vessel (ns/vessel-step) on 100 k vessels reporting every 2 min for 6 h:
 // 80 % under way at 8-14 kn, 20 % drifting (1 % in pairs 300 m apart, so
 // encounter runs are open). The time of the pushes
 // that run steps counts, and the baseline is the pushes that do not: ns/record
 // is every push (and the final Flush) per record, steps included, against
 // baseline-ns/record for the pushes that run no step (x-vs-nostep < 1: what
 // the steps add per record). Steps include
-// finalizing each vessel's fixes into its track; until the tracks hold their
-// full history (evidence padding plus the detector's lag, about 3 h 10 min)
-// that mostly grows memory, so the steps after 3 h 30 min of data are also
-// reported alone (steady).
+// finalizing each vessel's fixes into its track; until the tracks have the
+// room of their full history (evidence padding plus the detector's lag and
+// trim's slack: 148 fixes, reached by doubling once they pass 128, about
+// 4 h 30 min into the data) that mostly grows memory, so the steps after
+// 4 h 40 min of data are also reported alone (steady).
 func BenchmarkStep(b *testing.B) {
-	const n, every, dur, warm = 100_000, 2 * time.Minute, 5 * time.Hour, 3*time.Hour + 30*time.Minute
+	const n, every, dur, warm = 100_000, 2 * time.Minute, 6 * time.Hour, 4*time.Hour + 40*time.Minute
 	type ship struct {
 		mmsi                 uint32
 		lat, lon, dLat, dLon float64 // position at base and degrees per hour

@@ -329,14 +329,15 @@ func surelyWithin(a, b *fix, limM float64) bool {
 }
 
 // historyCap is the capacity a full history of n fixes gained in spanMs
-// grows to: twice n, but no more than the track will hold in steady state
-// (the evidence padding or interpolation gap, plus the detector's lag, plus
-// the quarter trim lets go stale, at the track's mean fix interval), then by
-// an eighth when the track holds more than that. Reserving the steady-state
-// room at a track's third fix, as before, left most of it unused in scans of
-// a few hours: 35 MB of fix history against 16 MB now, 300 k records into
-// BenchmarkScan at 10 k vessels (7 % faster there); a day of 1 k vessels
-// peaks 3 % higher (BenchmarkPeakMemory).
+// grows to: twice n, but no more than the room the track will hold in
+// steady state (the evidence padding or interpolation gap, plus the
+// detector's lag, plus the quarter trim lets go stale, at the track's mean
+// fix interval), then an eighth more when the track holds more than that.
+// Reserving the steady-state room at a track's third fix, as before, left
+// most of it unused in scans of a few hours: 35 MB of fix history against
+// 16 MB now, 300 k records into BenchmarkScan at 10 k vessels, and about
+// 7 % less time there. Going straight to that room once it was within four
+// times n was tried: as slow as the reserve at 10 k vessels.
 func (d *Detector) historyCap(spanMs int64, n int) int {
 	histMs := max(d.p.pad, d.p.interp) + d.p.interp + d.p.lateness + 2*d.p.step
 	every := max(spanMs/int64(n), bucketMs)

@@ -209,8 +209,8 @@ func TestHistoryShrinksAfterLongLoiter(t *testing.T) {
 
 // TestHistoryCap checks how a full fix history grows (default windows: 3.5 h
 // of history at the track's mean interval, a third more for trim's slack,
-// 288 fixes at 60 s): doubling while far from that, capped at it, then by an
-// eighth, never past maxSegFixes.
+// 288 fixes at 60 s): doubling up to that, then by an eighth, never past
+// maxSegFixes.
 func TestHistoryCap(t *testing.T) {
 	d := New(DefaultConfig(), Env{}, func(Event) {})
 	for _, tc := range []struct {
@@ -221,6 +221,7 @@ func TestHistoryCap(t *testing.T) {
 	}{
 		{"young track doubles", 8, 60, 16},
 		{"capped at the steady state", 256, 60, 288},
+		{"close to the steady state, to it", 200, 60, 288},
 		{"past the steady state, an eighth", 288, 60, 288 + 36 + trimMin},
 		{"fixes faster than the 30 s bucket count as 30 s", 128, 5, 256},
 		{"never past maxSegFixes", 4000, 30, maxSegFixes},
