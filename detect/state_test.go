@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/gob"
 	"strings"
 	"testing"
 	"time"
@@ -73,4 +74,31 @@ func TestLoadStateRejectsBadInput(t *testing.T) {
 	require.NoError(t, d.SaveState(&buf))
 	require.NoError(t, d.LoadState(bytes.NewReader(buf.Bytes())))
 	assert.Error(t, d.LoadState(bytes.NewReader(buf.Bytes()[:buf.Len()/2])), "truncated")
+}
+
+// TestLoadStateOfWholeStaticRecords loads a checkpoint written when a vessel
+// kept its last static data as whole records (before staticData): the
+// identity data comes through, so the same data again is no change.
+func TestLoadStateOfWholeStaticRecords(t *testing.T) {
+	type oldVessel struct {
+		HasStatic  bool
+		LastStatic [2]ais.Record
+	}
+	type oldState struct {
+		Started bool
+		Vessels map[uint32]*oldVessel
+	}
+	rec := staticRec(412345678, 0, 9187629, "ZHE HAI 1")
+	var buf bytes.Buffer
+	require.NoError(t, gob.NewEncoder(&buf).Encode(struct {
+		Version int
+		State   oldState
+	}{stateVersion, oldState{Started: true, Vessels: map[uint32]*oldVessel{rec.MMSI: {HasStatic: true, LastStatic: [2]ais.Record{rec}}}}}))
+
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	require.NoError(t, d.LoadState(&buf))
+	v := d.s.Vessels[rec.MMSI]
+	require.NotNil(t, v)
+	assert.Equal(t, [2]staticData{staticOf(&rec)}, v.LastStatic)
+	assert.Equal(t, "ZHE HAI 1", v.LastStatic[0].Static.Name)
 }

@@ -89,7 +89,24 @@ type vessel struct {
 	FinalCells []uint64 // thinning cells of the final fixes in FinalBkt
 
 	Ident      Vessel
-	LastStatic [2]ais.Record // the last final static record that was new, per type 24 part (see partIndex)
+	LastStatic [2]staticData // the last final static data that was new, per type 24 part (see partIndex)
+}
+
+// staticData is the part of a static record that tells its identity data
+// from another's (see sameStatic): the record less its MMSI, time, source and
+// position, 80 bytes instead of 168 for each of a vessel's two. Its fields
+// are named as ais.Record's, so a checkpoint that held whole records loads.
+type staticData struct {
+	Kind   ais.Kind
+	Type   uint8
+	Class  ais.Class
+	Has    ais.Has
+	Static ais.Static
+}
+
+// staticOf is a static record's identity data.
+func staticOf(r *ais.Record) staticData {
+	return staticData{Kind: r.Kind, Type: r.Type, Class: r.Class, Has: r.Has, Static: r.Static}
 }
 
 // segment is one consistent track of an MMSI (a sub-track when the MMSI is shared).
@@ -218,9 +235,7 @@ func (v *vessel) addStatic(r ais.Record) {
 }
 
 // sameStatic reports whether two static records carry the same identity data.
-func sameStatic(a, b *ais.Record) bool {
-	return a.Type == b.Type && a.Class == b.Class && a.Has == b.Has && a.Static == b.Static
-}
+func sameStatic(a, b *ais.Record) bool { return staticOf(a) == staticOf(b) }
 
 // finalize moves the pending fixes up to horizon into segments, in time
 // order, and returns the newest one moved.

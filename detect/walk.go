@@ -136,8 +136,8 @@ func (w *walker) walk(t, horizon int64) {
 		for ; n < len(v.Statics) && v.Statics[n].Time.UnixMilli() <= horizon; n++ {
 			r := &v.Statics[n]
 			v.LastHeard = max(v.LastHeard, r.Time.UnixMilli())
-			if last := &v.LastStatic[partIndex(r)]; last.Kind == 0 || !sameStatic(last, r) {
-				v.HasStatic, *last, changed = true, *r, true
+			if last, data := &v.LastStatic[partIndex(r)], staticOf(r); *last != data { // an empty one has no Kind
+				v.HasStatic, *last, changed = true, data, true
 				w.obs = append(w.obs, *r)
 			}
 		}
