@@ -462,23 +462,23 @@ type newVessel struct {
 	v    *vessel
 }
 
-// sortVessels merges the vessels created since the last step into the sorted order.
+// sortVessels merges the vessels created since the last step into the
+// sorted order, in place from the back (no new order at every step).
 func (d *Detector) sortVessels() {
 	if len(d.fresh) == 0 {
 		return
 	}
 	slices.SortFunc(d.fresh, func(a, b newVessel) int { return cmp.Compare(a.mmsi, b.mmsi) })
-	old, oldMMSI := d.order, d.orderMMSI
-	d.order = make([]*vessel, 0, len(old)+len(d.fresh))
-	d.orderMMSI = make([]uint32, 0, len(old)+len(d.fresh))
-	i, j := 0, 0
-	for i < len(old) || j < len(d.fresh) {
-		if j == len(d.fresh) || (i < len(old) && oldMMSI[i] < d.fresh[j].mmsi) {
-			d.order, d.orderMMSI = append(d.order, old[i]), append(d.orderMMSI, oldMMSI[i])
-			i++
+	i, j := len(d.order)-1, len(d.fresh)-1
+	n := len(d.order) + len(d.fresh)
+	d.order, d.orderMMSI = slices.Grow(d.order, len(d.fresh))[:n], slices.Grow(d.orderMMSI, len(d.fresh))[:n]
+	for k := n - 1; j >= 0; k-- {
+		if i >= 0 && d.orderMMSI[i] >= d.fresh[j].mmsi { // an old vessel goes after a fresh one of its MMSI
+			d.order[k], d.orderMMSI[k] = d.order[i], d.orderMMSI[i]
+			i--
 		} else {
-			d.order, d.orderMMSI = append(d.order, d.fresh[j].v), append(d.orderMMSI, d.fresh[j].mmsi)
-			j++
+			d.order[k], d.orderMMSI[k] = d.fresh[j].v, d.fresh[j].mmsi
+			j--
 		}
 	}
 	clear(d.fresh)
