@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,5 +86,46 @@ func TestWalkersSameEvents(t *testing.T) {
 		}
 		assert.Equal(t, want, got, "events with %d walkers", tc.workers)
 		assert.Equal(t, wantStats, gotStats, "counters with %d walkers", tc.workers)
+	}
+}
+
+// TestSortVessels merges new vessels into the sorted order: by MMSI, and an
+// MMSI evicted and heard again (its old vessel still in the order until the
+// next walk drops it) has its new vessel first.
+func TestSortVessels(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		order, add []uint32
+	}{
+		{"into nothing", nil, []uint32{5, 1, 3}},
+		{"all before", []uint32{7, 8}, []uint32{2, 1}},
+		{"all after", []uint32{1, 2}, []uint32{9, 8}},
+		{"interleaved", []uint32{2, 4, 6}, []uint32{5, 1, 7, 3}},
+		{"heard again after eviction", []uint32{3, 5, 9}, []uint32{5, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New(DefaultConfig(), Env{}, func(Event) {})
+			old := map[*vessel]bool{}
+			for _, m := range tc.order {
+				v := &vessel{Ident: Vessel{MMSI: m}}
+				old[v] = true
+				d.order, d.orderMMSI = append(d.order, v), append(d.orderMMSI, m)
+			}
+			for _, m := range tc.add {
+				d.fresh = append(d.fresh, newVessel{m, &vessel{Ident: Vessel{MMSI: m}}})
+			}
+			d.sortVessels()
+			want := slices.Sorted(slices.Values(append(slices.Clone(tc.order), tc.add...)))
+			assert.Equal(t, want, d.orderMMSI)
+			require.Len(t, d.order, len(want))
+			for i, v := range d.order {
+				assert.Equal(t, d.orderMMSI[i], v.Ident.MMSI, "vessel %d", i)
+				if i > 0 && d.orderMMSI[i] == d.orderMMSI[i-1] {
+					assert.False(t, old[d.order[i-1]], "the new vessel of MMSI %d first", d.orderMMSI[i])
+					assert.True(t, old[v], "its old vessel after")
+				}
+			}
+			assert.Empty(t, d.fresh)
+		})
 	}
 }
