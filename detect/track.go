@@ -94,7 +94,7 @@ type vessel struct {
 
 // staticData is the part of a static record that tells its identity data
 // from another's (see sameStatic): the record less its MMSI, time, source and
-// position, 80 bytes instead of 168 for each of a vessel's two. Its fields
+// position, 88 bytes instead of 168 for each of a vessel's two. Its fields
 // are named as ais.Record's, so a checkpoint that held whole records loads.
 type staticData struct {
 	Kind   ais.Kind
