@@ -59,7 +59,7 @@ type Detector struct {
 
 	// per-step scratch, reused
 	stepT    int64
-	pts      []stepPoint
+	ptsAt    []int32 // where each active walker's points start in the step's numbering (see point)
 	out      []Event
 	obsOrder []obsKey
 	scratch  []float64
@@ -312,8 +312,8 @@ func (d *Detector) step(t, horizon int64) {
 	d.observe(t, horizon, queued)
 	d.fillGrid()
 	d.grid.Pairs(d.cfg.Encounter.MaxDistanceM, d.onPair)
-	for i := range d.pts {
-		d.loiterStep(&d.pts[i], t)
+	for _, p := range d.points() {
+		d.loiterStep(p, t)
 	}
 	d.mergeFound(d.walkers[0]) // the loiters it closed, before pinRuns
 	d.closeRuns(t, false)
@@ -501,9 +501,9 @@ func (d *Detector) fillGrid() {
 	d.grid.Reset()
 	d.covered = false
 	lim := 2 * d.cfg.Encounter.MaxSpeedKn
-	for i := range d.pts {
-		if p := &d.pts[i]; !p.notVessel && p.sogKn < lim {
-			d.grid.Insert(int32(i), p.latDeg, p.lonDeg)
+	for i, p := range d.points() {
+		if !p.notVessel && p.sogKn < lim {
+			d.grid.Insert(i, p.latDeg, p.lonDeg)
 		}
 	}
 }
@@ -514,8 +514,8 @@ func (d *Detector) fillGrid() {
 func (d *Detector) coverage() *geo.Grid {
 	if !d.covered {
 		d.cover.Reset()
-		for i := range d.pts {
-			d.cover.Insert(int32(d.pts[i].key>>8), d.pts[i].latDeg, d.pts[i].lonDeg) // by MMSI (see near)
+		for _, p := range d.points() {
+			d.cover.Insert(int32(p.key>>8), p.latDeg, p.lonDeg) // by MMSI (see near)
 		}
 		d.covered = true
 	}

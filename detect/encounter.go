@@ -41,7 +41,7 @@ func newSample(t int64, distM, latA, lonA, sogA, latB, lonB, sogB float64) encSa
 // MaxSpeedKn, so that speed noise does not break a run; the medians over the
 // run decide.
 func (d *Detector) onPair(a, b int32, distM float64) {
-	pa, pb := &d.pts[a], &d.pts[b] // both slow vessels (locate)
+	pa, pb := d.point(a), d.point(b) // both slow vessels (locate)
 	if pa.v == pb.v {
 		return
 	}
