@@ -129,3 +129,29 @@ func TestSortVessels(t *testing.T) {
 		})
 	}
 }
+
+// TestPointsAcrossWalkers numbers the step's points in walker order, a walker
+// without points in between: points yields them in that order and point
+// finds each by its number.
+func TestPointsAcrossWalkers(t *testing.T) {
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	ws := d.shares(3)
+	keys := [][]uint64{{1, 2}, nil, {7, 8, 9}}
+	for i, w := range ws {
+		for _, k := range keys[i] {
+			w.pts = append(w.pts, stepPoint{key: k})
+		}
+	}
+	d.active = ws
+	d.merge(ws)
+	want := []uint64{1, 2, 7, 8, 9}
+	var got []uint64
+	for i, p := range d.points() {
+		require.Equal(t, int32(len(got)), i, "numbered in turn")
+		got = append(got, p.key)
+	}
+	assert.Equal(t, want, got)
+	for i, k := range want {
+		assert.Equal(t, k, d.point(int32(i)).key, "point %d", i)
+	}
+}
