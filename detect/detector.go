@@ -59,7 +59,6 @@ type Detector struct {
 
 	// per-step scratch, reused
 	stepT    int64
-	ptsAt    []int32 // where each active walker's points start in the step's numbering (see point)
 	out      []Event
 	obsOrder []obsKey
 	scratch  []float64
