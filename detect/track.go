@@ -259,8 +259,22 @@ func (w *walker) finalize(v *vessel, horizon int64) (fix, bool) {
 	f := v.Pending[n-1]
 	v.LastFinal = f.T
 	v.LastHeard = max(v.LastHeard, f.T)
-	v.Pending = v.Pending[:copy(v.Pending, v.Pending[n:])]
+	v.Pending = shrink(v.Pending[:copy(v.Pending, v.Pending[n:])])
 	return f, true
+}
+
+// shrinkMin is the least capacity of a pending buffer worth giving back.
+const shrinkMin = 64
+
+// shrink returns p in a buffer of twice its length when it fills less than
+// a quarter of its own: before the first step a vessel's buffer grows to hold
+// an hour of fixes (MaxInterpGap), several times what it holds once steps run
+// (peak heap of BenchmarkPeakMemory: 11.5-11.6 MB instead of 12.4-12.6).
+func shrink(p []fix) []fix {
+	if cap(p) < shrinkMin || len(p) >= cap(p)/4 {
+		return p
+	}
+	return append(make([]fix, 0, 2*len(p)), p...)
 }
 
 // assign puts a final fix on the nearest used segment it is consistent with

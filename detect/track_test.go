@@ -255,3 +255,44 @@ func TestHistoryRoomFollowsTheTrack(t *testing.T) {
 	s := d.s.Vessels[mmsiKP].Segs[0]
 	assert.LessOrEqual(t, cap(s.Fixes), 288*9/8+trimMin, "room after 8 h (length %d)", len(s.Fixes))
 }
+
+func TestShrink(t *testing.T) {
+	buf := func(n, c int) []fix {
+		p := make([]fix, n, c)
+		for i := range p {
+			p[i].T = int64(i)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name          string
+		n, c, wantCap int
+	}{
+		{"small buffer kept", 2, shrinkMin - 1, shrinkMin - 1},
+		{"a quarter full kept", 64, 256, 256},
+		{"less than a quarter: twice its length", 63, 256, 126},
+		{"empty: given back", 0, 256, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := shrink(buf(tc.n, tc.c))
+			assert.Equal(t, tc.wantCap, cap(p))
+			assert.Equal(t, buf(tc.n, tc.n), p, "the same fixes")
+		})
+	}
+}
+
+// TestPendingRoomAfterFirstStep: a 10 s reporter queues an hour of fixes
+// before the first step; once steps run, its pending buffer holds 10 to 20
+// min of them and gives the rest of its room back.
+func TestPendingRoomAfterFirstStep(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	lat1, lon1 := offset(lat, lon, 10*mpsPerKn*4*3600, 0)
+	recs := legs(mmsiKP, 10*time.Second, leg{0, 4 * time.Hour, lat, lon, lat1, lon1})
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	for _, r := range recs {
+		d.Push(r)
+	}
+	p := d.s.Vessels[mmsiKP].Pending // as the last step left it (the positions since wait in the inbox)
+	require.NotEmpty(t, p)
+	assert.LessOrEqual(t, cap(p), 4*len(p), "room after the last step (length %d)", len(p))
+}
