@@ -675,8 +675,8 @@ func (d *Detector) evidence(ev *Event) Evidence {
 				e.LoiterBefore[i] = true
 			}
 		}
-		for _, s := range v.Segs {
-			if r := s.Loiter; r != nil && r.Last-r.Start >= d.p.loiterMin && r.Start < start {
+		for i := range v.Segs {
+			if r := v.Segs[i].Loiter; r != nil && r.Last-r.Start >= d.p.loiterMin && r.Start < start {
 				e.LoiterBefore[i] = true
 			}
 		}
@@ -715,7 +715,8 @@ func (d *Detector) Flush() {
 	d.closeRuns(t, true)
 	w := d.walkers[0]
 	for _, v := range d.s.Vessels {
-		for _, s := range v.Segs {
+		for i := range v.Segs {
+			s := &v.Segs[i]
 			if !s.usable() {
 				continue
 			}
@@ -761,8 +762,8 @@ func (d *Detector) Vessel(mmsi uint32) (Vessel, []TrackPoint, bool) {
 		return Vessel{}, nil, false
 	}
 	var best *segment
-	for _, s := range v.Segs {
-		if best == nil || (s.usable() && !best.usable()) || (s.usable() == best.usable() && s.last().T > best.last().T) {
+	for i := range v.Segs {
+		if s := &v.Segs[i]; best == nil || (s.usable() && !best.usable()) || (s.usable() == best.usable() && s.last().T > best.last().T) {
 			best = s
 		}
 	}
@@ -786,8 +787,8 @@ func (d *Detector) segment(key uint64) (*vessel, *segment) {
 	if v == nil {
 		return nil, nil
 	}
-	for _, s := range v.Segs {
-		if s.Sub == uint8(key) {
+	for i := range v.Segs {
+		if s := &v.Segs[i]; s.Sub == uint8(key) {
 			return v, s
 		}
 	}

@@ -71,7 +71,7 @@ type span struct{ Start, End int64 }
 // vessels touches three cache lines of each: the slices and flags, then the
 // times and the MMSI.
 type vessel struct {
-	Segs      []*segment
+	Segs      []segment    // values, not pointers: a step reaches them one cache miss sooner
 	Pending   []fix        // accepted, not yet final (at or after the watermark), sorted
 	Statics   []ais.Record // static records not yet final, sorted by compareRecords, repeats dropped
 	Gaps      []span       // recent gaps with coverage, for Evidence.DarkBefore
@@ -290,10 +290,11 @@ func (w *walker) assign(v *vessel, f fix) {
 			best, bestD = 0, math.NaN()
 		}
 	}
-	for i, s := range v.Segs {
+	for i := range v.Segs {
 		if best >= 0 && math.IsNaN(bestD) {
 			break
 		}
+		s := &v.Segs[i]
 		l := s.last()
 		dist := geo.DistanceM(l.LatDeg, l.LonDeg, f.LatDeg, f.LonDeg)
 		if dist > maxMps*float64(f.T-l.T)/1000+speedSlackM {
@@ -313,7 +314,7 @@ func (w *walker) assign(v *vessel, f fix) {
 		s.N, s.First = 1, f.T
 		return
 	}
-	s := v.Segs[best]
+	s := &v.Segs[best]
 	l := s.last()
 	if math.IsNaN(bestD) && (f.SOGKn < 0 || l.SOGKn < 0 || f.T-l.T >= d.p.gapMin) {
 		bestD = geo.DistanceM(l.LatDeg, l.LonDeg, f.LatDeg, f.LonDeg)
@@ -387,7 +388,8 @@ func (d *Detector) historyCap(spanMs int64, n int) int {
 func (w *walker) takeOver(v *vessel, s *segment) {
 	d := w.d
 	now := s.last().T
-	for _, o := range v.Segs {
+	for i := range v.Segs {
+		o := &v.Segs[i]
 		if o == s || !o.usable() {
 			continue
 		}
@@ -420,8 +422,12 @@ func (w *walker) takeOver(v *vessel, s *segment) {
 			o.Loiter.Last = s.Loiter.Last
 			o.Loiter.Samples = append(o.Loiter.Samples, s.Loiter.Samples...)
 		}
-		v.Segs = slices.DeleteFunc(v.Segs, func(x *segment) bool { return x == s })
-		return
+		for j := range v.Segs {
+			if &v.Segs[j] == s {
+				v.Segs = slices.Delete(v.Segs, j, j+1) // o may move down: not used after
+				return
+			}
+		}
 	}
 }
 
@@ -437,15 +443,15 @@ func (s *segment) interval() int64 {
 // newSegment adds a segment to the vessel, replacing its oldest unused one
 // when all slots are taken; nil when every slot holds a used track.
 func (w *walker) newSegment(v *vessel) *segment {
-	s := &segment{Sub: v.NextSub}
+	s := segment{Sub: v.NextSub}
 	v.NextSub++
 	if len(v.Segs) < maxSegments {
 		v.Segs = append(v.Segs, s)
-		return s
+		return &v.Segs[len(v.Segs)-1]
 	}
 	victim := -1
-	for i, o := range v.Segs {
-		if !o.usable() && (victim < 0 || o.last().T < v.Segs[victim].last().T) {
+	for i := range v.Segs {
+		if o := &v.Segs[i]; !o.usable() && (victim < 0 || o.last().T < v.Segs[victim].last().T) {
 			victim = i
 		}
 	}
@@ -454,7 +460,7 @@ func (w *walker) newSegment(v *vessel) *segment {
 	}
 	w.counts.Outliers += int64(v.Segs[victim].N)
 	v.Segs[victim] = s
-	return s
+	return &v.Segs[victim]
 }
 
 // checkShared reports the MMSI once as "mmsi-shared" when fixes keep
@@ -467,7 +473,8 @@ func (w *walker) checkShared(v *vessel, s *segment, prevMs int64) {
 		return
 	}
 	l := s.last()
-	for _, o := range v.Segs {
+	for i := range v.Segs {
+		o := &v.Segs[i]
 		if o == s || !o.usable() || o.last().T <= prevMs || o.First >= prevMs {
 			continue
 		}

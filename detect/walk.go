@@ -162,14 +162,15 @@ func (w *walker) walk(t, horizon int64) {
 func (w *walker) maintain(t int64) {
 	d := w.d
 	for _, v := range w.idle {
-		segs := v.Segs[:0]
-		for _, s := range v.Segs {
-			if w.segmentStep(v, s, t, s.seen == t) {
-				segs = append(segs, s)
+		n := 0
+		for i := range v.Segs {
+			if s := &v.Segs[i]; w.segmentStep(v, s, t, s.seen == t) {
+				v.Segs[n] = *s
+				n++
 			}
 		}
-		clear(v.Segs[len(segs):])
-		v.Segs = segs
+		clear(v.Segs[n:])
+		v.Segs = v.Segs[:n]
 		v.trimHistory(t - d.p.evict)
 		if len(v.Segs) == 0 && len(v.Pending) == 0 && len(v.Statics) == 0 && t-v.LastHeard > d.p.evict {
 			v.gone = true // the next walk drops it from the order
@@ -245,7 +246,8 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 	pin := max(d.p.pad, d.p.interp)
 	from := len(w.pts)
 	all = len(v.Segs) > 0
-	for _, s := range v.Segs {
+	for i := range v.Segs {
+		s := &v.Segs[i]
 		used := s.usable()
 		if used {
 			s.trim() // to the last step's pin, before it moves
