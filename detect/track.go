@@ -110,20 +110,24 @@ func staticOf(r *ais.Record) staticData {
 }
 
 // segment is one consistent track of an MMSI (a sub-track when the MMSI is shared).
+// Its 128 bytes fill two cache lines of a vessel's Segs exactly, and what a
+// step's walk reads of each segment (locate, posAt, trim) is in the first.
 type segment struct {
-	Sub      uint8
+	Fixes   []fix // sorted by time, never empty
+	Cur     int   // index of the first fix after the last step time
+	N       int32 // fixes ever assigned
+	trimAt  int32 // trim looks at the history again once it holds this many fixes (not checkpointed)
+	Sub     uint8
+	Present bool       // had a position at the last step
+	located bool       // has a position at the current step (not checkpointed: read within the step)
+	Covered bool       // since its last fix, another vessel was at a step within Gap.CoverageRadiusM
+	Pin     int64      // fixes before this are not needed any more
+	Loiter  *loiterRun // open loitering run
+
 	First    int64 // time of the first fix ever assigned
-	Fixes    []fix // sorted by time, never empty
-	Cur      int   // index of the first fix after the last step time
-	N        int   // fixes ever assigned
-	Present  bool  // had a position at the last step
-	Covered  bool  // since its last fix, another vessel was at a step within Gap.CoverageRadiusM
 	NearDark []uint32
-	Loiter   *loiterRun
-	Pin      int64 // fixes before this are not needed any more
 	Port     portCache
-	seen     int64 // the last step at which it had a position, Unix ms (not checkpointed: read within the step)
-	trimAt   int   // trim looks at the history again once it holds this many fixes (not checkpointed)
+	_        [8]byte // to 128 bytes, so each of a vessel's segments starts a cache line
 }
 
 // portCache remembers the last port test of a segment: slow vessels barely
@@ -399,7 +403,7 @@ func (w *walker) takeOver(v *vessel, s *segment) {
 		}
 		i := firstFrom(s.Fixes, ol.T+1)
 		after := len(s.Fixes) - i
-		before := s.N - after
+		before := int(s.N) - after
 		if before >= minSegFixes || after < minSegFixes {
 			continue
 		}
@@ -411,7 +415,7 @@ func (w *walker) takeOver(v *vessel, s *segment) {
 			o.Cur = len(o.Fixes) + s.Cur - i
 		}
 		o.Fixes = append(o.Fixes, s.Fixes[i:]...)
-		o.N += after
+		o.N += int32(after)
 		w.counts.Outliers += int64(before)
 		o.Covered, o.Present, o.NearDark, o.Port = false, s.Present, nil, s.Port
 		switch {
@@ -562,14 +566,14 @@ func (s *segment) stale() int {
 // grown by an eighth (trimAt): memory grows only with new fixes, and reading
 // an old fix of every segment at every step cost a cache miss each.
 func (s *segment) trim() {
-	if len(s.Fixes) < s.trimAt {
+	if len(s.Fixes) < int(s.trimAt) {
 		return
 	}
 	if k := s.stale(); k >= max(trimMin, len(s.Fixes)/4) {
 		s.Fixes = s.Fixes[:copy(s.Fixes, s.Fixes[k:])]
 		s.Cur -= k
 	}
-	s.trimAt = len(s.Fixes) + max(trimMin, len(s.Fixes)/8)
+	s.trimAt = int32(len(s.Fixes) + max(trimMin, len(s.Fixes)/8))
 }
 
 // points returns the segment's fixes from fromMs to toMs as evidence.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,6 +53,53 @@ func TestSpikeIsDroppedAsOutlier(t *testing.T) {
 	require.True(t, ok)
 	for _, p := range pts {
 		require.Equal(t, 39.0, p.LatDeg, "the spike is not in the track")
+	}
+}
+
+// TestStrayFixDroppedOnTime: a stray fix's one-fix segment leaves no point
+// at any step, yet the vessel's track has one; the segment is dropped (an
+// outlier) at the first step more than MaxInterpGap after it, not before and
+// not later.
+func TestStrayFixDroppedOnTime(t *testing.T) {
+	recs := legs(mmsiKP, 3*time.Minute, stay(0, 4*time.Hour, 39, 124))
+	recs[30].Pos.LatDeg = 39.5 // 55 km off for one fix
+	stray := recs[30].Time.UnixMilli()
+	d := New(DefaultConfig(), Env{}, func(Event) {})
+	checked := 0
+	for _, r := range recs {
+		d.Push(r)
+		last := d.s.NextStep - d.p.step // the last step run
+		if last < stray {
+			continue
+		}
+		want := int64(0)
+		if last-stray > d.p.interp {
+			want = 1
+		}
+		require.Equal(t, want, d.s.Counts.Outliers, "after the step at %v", msTime(last))
+		checked++
+	}
+	require.Positive(t, checked)
+	assert.Len(t, d.s.Vessels[mmsiKP].Segs, 1, "the track alone")
+}
+
+// TestSegmentLayout: a segment fills two cache lines of its vessel's Segs
+// exactly, with all a step's walk reads of it in the first.
+func TestSegmentLayout(t *testing.T) {
+	var s segment
+	assert.Equal(t, uintptr(128), unsafe.Sizeof(s))
+	for name, end := range map[string]uintptr{
+		"Fixes":   unsafe.Offsetof(s.Fixes) + unsafe.Sizeof(s.Fixes),
+		"Cur":     unsafe.Offsetof(s.Cur) + unsafe.Sizeof(s.Cur),
+		"N":       unsafe.Offsetof(s.N) + unsafe.Sizeof(s.N),
+		"trimAt":  unsafe.Offsetof(s.trimAt) + unsafe.Sizeof(s.trimAt),
+		"Sub":     unsafe.Offsetof(s.Sub) + unsafe.Sizeof(s.Sub),
+		"Present": unsafe.Offsetof(s.Present) + unsafe.Sizeof(s.Present),
+		"located": unsafe.Offsetof(s.located) + unsafe.Sizeof(s.located),
+		"Pin":     unsafe.Offsetof(s.Pin) + unsafe.Sizeof(s.Pin),
+		"Loiter":  unsafe.Offsetof(s.Loiter) + unsafe.Sizeof(s.Loiter),
+	} {
+		assert.LessOrEqual(t, end, uintptr(64), "%s in the first cache line", name)
 	}
 }
 

@@ -164,7 +164,7 @@ func (w *walker) maintain(t int64) {
 	for _, v := range w.idle {
 		n := 0
 		for i := range v.Segs {
-			if s := &v.Segs[i]; w.segmentStep(v, s, t, s.seen == t) {
+			if s := &v.Segs[i]; w.segmentStep(v, s, t, s.located) {
 				v.Segs[n] = *s
 				n++
 			}
@@ -239,8 +239,9 @@ func (d *Detector) mergeFound(w *walker) {
 
 // locate adds the vessel's used segments interpolated at t to the step's
 // points, in segment-key order (vessels come in MMSI order), and reports
-// whether every segment has a point (nothing for maintain to do). It first
-// trims each segment's history to the pin of the last step.
+// whether maintain has nothing to do for its segments: every used one has a
+// point and no unused one is due to be dropped. It first trims each
+// segment's history to the pin of the last step.
 func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 	d := w.d
 	pin := max(d.p.pad, d.p.interp)
@@ -249,12 +250,14 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 	for i := range v.Segs {
 		s := &v.Segs[i]
 		used := s.usable()
+		s.located = false
 		if used {
 			s.trim() // to the last step's pin, before it moves
 		}
-		s.Pin = min(t, s.last().T) - pin
+		last := s.last().T
+		s.Pin = min(t, last) - pin
 		if !used {
-			all = false
+			all = all && t-last <= d.p.interp // else segmentStep drops it
 			continue
 		}
 		lat, lon, sog, ok := d.posAt(s, t)
@@ -264,7 +267,7 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 			w.needCover = w.needCover || near || reach
 			continue
 		}
-		s.seen, s.Present = t, true
+		s.located, s.Present = true, true
 		w.pts = append(w.pts, stepPoint{v: v, s: s, key: segKey(mmsi, s.Sub), latDeg: lat, lonDeg: lon, sogKn: sog,
 			notVessel: v.NotVessel, loitering: s.Loiter != nil})
 	}
