@@ -679,8 +679,8 @@ func (d *Detector) evidence(ev *Event) Evidence {
 				e.LoiterBefore[i] = true
 			}
 		}
-		for i := range v.Segs {
-			if r := v.Segs[i].Loiter; r != nil && r.Last-r.Start >= d.p.loiterMin && r.Start < start {
+		for j := range v.Segs {
+			if r := v.Segs[j].Loiter; r != nil && r.Last-r.Start >= d.p.loiterMin && r.Start < start {
 				e.LoiterBefore[i] = true
 			}
 		}

@@ -124,3 +124,35 @@ func TestLoiterThatGoesDarkKeepsItsEvidence(t *testing.T) {
 	assert.Equal(t, base, pts[0].Time, "the track starts where the loiter does")
 	assert.Greater(t, len(pts), 7*60, "a fix a minute for the 8 h")
 }
+
+// TestEvidenceOfAnOpenLoiter: a loitering run still open on one of a
+// vessel's segments counts as loitering before the event for that vessel,
+// whichever of the event's vessels it is and whichever of its segments.
+func TestEvidenceOfAnOpenLoiter(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	run := &loiterRun{Start: start.Add(-6 * time.Hour).UnixMilli(), Last: start.Add(-time.Hour).UnixMilli()} // 5 h, Loiter.MinDuration 4 h
+	for _, tc := range []struct {
+		name       string
+		who, seg   int // the loitering vessel, and its loitering segment of two
+		wantBefore []bool
+	}{
+		{"first vessel, first segment", 0, 0, []bool{true, false}},
+		{"first vessel, second segment", 0, 1, []bool{true, false}},
+		{"second vessel, first segment", 1, 0, []bool{false, true}},
+		{"second vessel, second segment", 1, 1, []bool{false, true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New(DefaultConfig(), Env{}, func(Event) {})
+			ev := Event{Type: TypeEncounter, Start: start, End: start.Add(time.Hour)}
+			for i, mmsi := range []uint32{mmsiKP, mmsiCN} {
+				v := d.vessel(mmsi)
+				v.Segs = []segment{{Sub: 0, N: 3, Fixes: []fix{{T: start.UnixMilli()}}}, {Sub: 1, N: 3, Fixes: []fix{{T: start.UnixMilli()}}}}
+				if i == tc.who {
+					v.Segs[tc.seg].Loiter = run
+				}
+				ev.Vessels = append(ev.Vessels, v.Ident)
+			}
+			assert.Equal(t, tc.wantBefore, d.evidence(&ev).LoiterBefore)
+		})
+	}
+}

@@ -392,8 +392,8 @@ func (d *Detector) historyCap(spanMs int64, n int) int {
 func (w *walker) takeOver(v *vessel, s *segment) {
 	d := w.d
 	now := s.last().T
-	for i := range v.Segs {
-		o := &v.Segs[i]
+	for k := range v.Segs {
+		o := &v.Segs[k]
 		if o == s || !o.usable() {
 			continue
 		}
