@@ -54,7 +54,7 @@ type Detector struct {
 	walkMin int       // vessels per share at least (walkMinVessels; tests set fewer)
 
 	// positions accepted by Push, not yet added to their vessels (see queue)
-	inbox, inboxSorted  []inboxFix
+	inbox               []inboxFix
 	inboxKeys, inboxTmp []radix.Key
 
 	// per-step scratch, reused
@@ -324,14 +324,14 @@ func (d *Detector) step(t, horizon int64) {
 	d.flushOut()
 }
 
-// observe adds the queued positions (the sorted inbox, see takeInbox),
+// observe adds the queued positions (in MMSI order, see takeInbox),
 // finalizes fixes and static records up to horizon and locates each vessel
 // at step t, in one walk over the vessels (see walker), then shows the
 // identity checks what can change their answer, in (time, MMSI) order: each
 // static record that differs from the vessel's previous one, and a position
 // when the vessel is new or its static data changed. Repeats of the same
 // static data only count as heard.
-func (d *Detector) observe(t, horizon int64, queued []inboxFix) {
+func (d *Detector) observe(t, horizon int64, queued []radix.Key) {
 	d.walk(t, horizon, queued)
 	d.resetInbox()
 	d.obsOrder = d.obsOrder[:0]

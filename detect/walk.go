@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/stswatch/stswatch/ais"
+	"github.com/stswatch/stswatch/geo/radix"
 )
 
 // walker is one share of a step's walk over the vessels: a contiguous run
@@ -20,7 +21,7 @@ type walker struct {
 	d        *Detector
 	vs       []*vessel       // its vessels at this step
 	vsMMSI   []uint32        // their MMSIs (read here, not from the vessels: a cache line fewer each)
-	queued   []inboxFix      // their queued positions
+	queued   []radix.Key     // their queued positions: MMSIs, and indexes in the inbox
 	counts   counters        // Thinned, Duplicates and Outliers only
 	keep     []*vessel       // its vessels still tracked (not gone)
 	keepMMSI []uint32        // their MMSIs
@@ -86,7 +87,7 @@ func (d *Detector) each(ws []*walker, fn func(*walker)) {
 
 // walk cuts the vessels into contiguous shares, each with the queued
 // positions of its MMSIs, walks them, and merges what they found.
-func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
+func (d *Detector) walk(t, horizon int64, queued []radix.Key) {
 	n := min(sharesPerWorker*d.workers, max(1, len(d.order)/d.walkMin))
 	for _, w := range d.walkers { // the last step's points
 		clear(w.pts)
@@ -100,7 +101,7 @@ func (d *Detector) walk(t, horizon int64, queued []inboxFix) {
 		hi := shareEnd(i, n, lo, len(d.order), func(j int) bool { return d.orderMMSI[j] == d.orderMMSI[j-1] })
 		w.queued = queued
 		if hi < len(d.order) {
-			k, _ := slices.BinarySearchFunc(queued, d.orderMMSI[hi], func(f inboxFix, m uint32) int { return cmp.Compare(f.MMSI, m) })
+			k, _ := slices.BinarySearchFunc(queued, d.orderMMSI[hi], func(q radix.Key, m uint32) int { return cmp.Compare(uint32(q.Key), m) })
 			w.queued, queued = queued[:k], queued[k:]
 		}
 		w.vs, w.vsMMSI = d.order[lo:hi], d.orderMMSI[lo:hi]
