@@ -565,17 +565,23 @@ func (d *Detector) darkQuestions(v *vessel, s *segment, t int64) (near, reach bo
 	return dark && s.Present, dark && !s.Covered && t > l.T+d.p.extrap
 }
 
+// unusedGone reports whether an unused segment whose last fix is at lastMs
+// is dropped at step t (its fixes counted as outliers): silent for more than
+// MaxInterpGap, it can no longer become a track.
+func (d *Detector) unusedGone(lastMs, t int64) bool { return t-lastMs > d.p.interp }
+
 // segmentStep updates one segment after the step and reports whether to keep it.
-func (w *walker) segmentStep(v *vessel, s *segment, t int64, present bool) bool {
+func (w *walker) segmentStep(v *vessel, s *segment, t int64) bool {
 	d := w.d
 	l := s.last()
 	if !s.usable() {
-		if t-l.T > d.p.interp {
+		if d.unusedGone(l.T, t) {
 			w.counts.Outliers += int64(s.N)
 			return false
 		}
 		return true
 	}
+	present := s.located
 	if !present {
 		near, reach := d.darkQuestions(v, s, t)
 		if near {

@@ -165,7 +165,7 @@ func (w *walker) maintain(t int64) {
 	for _, v := range w.idle {
 		n := 0
 		for i := range v.Segs {
-			if s := &v.Segs[i]; w.segmentStep(v, s, t, s.located) {
+			if s := &v.Segs[i]; w.segmentStep(v, s, t) {
 				v.Segs[n] = *s
 				n++
 			}
@@ -258,7 +258,7 @@ func (w *walker) locate(v *vessel, mmsi uint32, t int64) (all bool) {
 		last := s.last().T
 		s.Pin = min(t, last) - pin
 		if !used {
-			all = all && t-last <= d.p.interp // else segmentStep drops it
+			all = all && !d.unusedGone(last, t) // else segmentStep drops it
 			continue
 		}
 		lat, lon, sog, ok := d.posAt(s, t)
