@@ -29,10 +29,9 @@ const parquetBatchBytes = 64 << 20
 // batchAllocator is the decoder's allocator, bounding what it allocates for
 // one batch: past parquetBatchBytes, Allocate panics, which recoverCorrupt
 // turns into an error. Corrupt files FuzzOpenStream found would otherwise
-// take the machine's memory or never end: pages claiming gigabytes, and a
-// column chunk whose last page header pqarrow v15 parses again and again
-// (its buffered reader's Peek returns stale bytes at the end of the chunk),
-// allocating the size it claims each time.
+// take the machine's memory: pages claiming gigabytes uncompressed. (A chunk
+// whose pages run out, where pqarrow v15 parses a stale page header again and
+// again, is refused before by checkPages.)
 type batchAllocator struct {
 	memory.Allocator
 	used atomic.Int64 // bytes allocated since reset
@@ -82,7 +81,7 @@ func newParquetReader(ra *randomAccess, name string, opt Options) (r *parquetRea
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", name, err)
 	}
-	if r, err = newParquetRows(pf, mem, name, opt); err != nil {
+	if r, err = newParquetRows(pf, ra, mem, name, opt); err != nil {
 		pf.Close()
 	}
 	return r, err
@@ -95,7 +94,7 @@ func recoverCorrupt(name string, err *error) {
 	}
 }
 
-func newParquetRows(pf *file.Reader, mem *batchAllocator, name string, opt Options) (*parquetReader, error) {
+func newParquetRows(pf *file.Reader, ra *randomAccess, mem *batchAllocator, name string, opt Options) (*parquetReader, error) {
 	sch := pf.MetaData().Schema
 	header := make([]string, sch.NumColumns())
 	for i := range header {
@@ -123,6 +122,9 @@ func newParquetRows(pf *file.Reader, mem *batchAllocator, name string, opt Optio
 		}
 		index[leaf] = len(leaves)
 		leaves = append(leaves, leaf)
+	}
+	if err := checkPages(pf, ra, ra.size, leaves); err != nil {
+		return nil, fmt.Errorf("%s: parquet: corrupt file: %w", name, err)
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, mem)
 	if err != nil {

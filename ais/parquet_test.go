@@ -196,14 +196,19 @@ func BenchmarkParquetReader(b *testing.B) {
 }
 
 // TestParquetCorrupt reads Parquet files FuzzOpenStream found (kept in its
-// corpus), on which pqarrow v15 panics in a goroutine of its own (a column
-// chunk of negative length) or loops, allocating, without end (a chunk whose
-// last page header it parses again and again): reading each ends in an error
-// that says the file is corrupt, not in a crash or a hang.
+// corpus): on each, reading ends in an error that says the file is corrupt,
+// not in a crash or a hang. The first two end in the page walk (checkPages)
+// at open; before it, pqarrow v15 panicked in a goroutine of its own on the
+// first (a column chunk of negative length) and parsed a stale page header
+// again and again on the second, for seconds. The third claims more rows than
+// its pages hold; on the fourth the decoder panics, which recoverCorrupt turns
+// into the error.
 func TestParquetCorrupt(t *testing.T) {
 	for _, tc := range []struct{ corpus, want string }{
-		{"fa66c3ba721440b6", "bad.parquet: parquet: corrupt file: 0 rows decoded of the 1 it claims"},
-		{"8d43d3fce73e65ff", "bad.parquet: parquet: corrupt file: decoding one batch would allocate over 64 MiB"},
+		{"fa66c3ba721440b6", `bad.parquet: parquet: corrupt file: row group 0, column "MMSI": page header at byte 23 (the chunk ends at byte 55): EOF`},
+		{"8d43d3fce73e65ff", `bad.parquet: parquet: corrupt file: row group 0, column "MMSI": page header at byte 23 (the chunk ends at byte 55): EOF`},
+		{"3bf51ebf487b0d66", "bad.parquet: parquet: corrupt file: 0 rows decoded of the 1 it claims"},
+		{"10a0b805f46bc5d0", "bad.parquet: parquet: corrupt file: runtime error: invalid memory address or nil pointer dereference"},
 	} {
 		t.Run(tc.corpus, func(t *testing.T) {
 			entry, err := os.ReadFile(filepath.Join("testdata/fuzz/FuzzOpenStream", tc.corpus))
@@ -222,4 +227,22 @@ func TestParquetCorrupt(t *testing.T) {
 			assert.EqualError(t, err, tc.want)
 		})
 	}
+}
+
+// TestBatchAllocatorCap: the decoder may allocate parquetBatchBytes for one
+// batch (nextBatch resets the count); one byte more panics, and recoverCorrupt
+// turns the panic into an error saying the file is corrupt.
+func TestBatchAllocatorCap(t *testing.T) {
+	mem := &batchAllocator{Allocator: memory.DefaultAllocator}
+	allocate := func(sizes ...int) (err error) {
+		defer recoverCorrupt("big.parquet", &err)
+		for _, n := range sizes {
+			mem.Free(mem.Allocate(n))
+		}
+		return nil
+	}
+	require.NoError(t, allocate(parquetBatchBytes/2, parquetBatchBytes/2))
+	assert.EqualError(t, allocate(1), "big.parquet: parquet: corrupt file: decoding one batch would allocate over 64 MiB")
+	mem.used.Store(0)
+	assert.NoError(t, allocate(1))
 }
