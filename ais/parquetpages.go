@@ -12,10 +12,12 @@ import (
 	"github.com/apache/thrift/lib/go/thrift"
 )
 
-// Page header sizes pqarrow v15 tries: it parses a header from a 16 KiB view,
-// doubling the view on failure up to 4 MiB.
+// Views the walk parses a page header from: a small one first (headers take
+// tens of bytes, a few hundred with statistics; pqarrow v15 starts at 16 KiB),
+// doubled while the header does not fit, up to pqarrow's limit of 4 MiB. A
+// header that fits parses the same from any view.
 const (
-	pageHeaderView    = 16 << 10
+	pageHeaderView    = 1 << 10
 	pageHeaderViewMax = 4 << 20
 )
 
@@ -109,7 +111,7 @@ func (w *pageWalk) check(start, n, values int64) error {
 }
 
 // header parses the page header at off, reading at most limit bytes: first
-// a view as large as pqarrow's, then larger ones while the header needs them.
+// a small view, then larger ones while the header needs them.
 func (w *pageWalk) header(off, limit int64) (pageHeader, int64, error) {
 	for view := int64(pageHeaderView); ; view *= 2 {
 		view = min(view, limit, pageHeaderViewMax)

@@ -17,6 +17,7 @@ import (
 type testPage struct {
 	typ, uncompressed, compressed, values int32
 	v2Uncompressed                        bool // a v2 page with is_compressed false
+	stats                                 int  // bytes of a statistics max_value in the data page header
 	body                                  int
 }
 
@@ -42,6 +43,16 @@ func pageHeaderBytes(t *testing.T, p testPage) []byte {
 		require.NoError(t, w.WriteStructBegin(ctx, ""))
 		i32(1, p.values)
 		i32(2, 0) // encoding, or v2's num_nulls
+		if p.stats > 0 {
+			require.NoError(t, w.WriteFieldBegin(ctx, "", thrift.STRUCT, 5)) // Statistics
+			require.NoError(t, w.WriteStructBegin(ctx, ""))
+			require.NoError(t, w.WriteFieldBegin(ctx, "", thrift.STRING, 5)) // max_value
+			require.NoError(t, w.WriteBinary(ctx, bytes.Repeat([]byte{'x'}, p.stats)))
+			require.NoError(t, w.WriteFieldEnd(ctx))
+			require.NoError(t, w.WriteFieldStop(ctx))
+			require.NoError(t, w.WriteStructEnd(ctx))
+			require.NoError(t, w.WriteFieldEnd(ctx))
+		}
 		if p.typ == pageDataV2 {
 			i32(3, p.values) // num_rows
 			i32(4, 0)        // encoding
@@ -89,6 +100,8 @@ func TestPageWalk(t *testing.T) {
 			pages: []testPage{{typ: pageDataV2, uncompressed: 6, compressed: 2, values: 2, v2Uncompressed: true, body: 6}, data(1)}, values: 3},
 		{name: "a compressed v2 page reads its compressed size",
 			pages: []testPage{{typ: pageDataV2, uncompressed: 6, compressed: 2, values: 2, body: 2}, data(1)}, values: 3},
+		{name: "a header larger than the first view is read again with a larger one",
+			pages: []testPage{{typ: pageData, uncompressed: 4, compressed: 4, values: 2, stats: 5000, body: 4}, data(1)}, values: 3},
 		{name: "a body past the chunk's end", pages: []testPage{{typ: pageData, uncompressed: 90, compressed: 90, values: 1, body: 10}}, values: 1,
 			err: "ends past its column chunk (80 bytes over)"},
 		{name: "negative values", pages: []testPage{data(-1)}, values: 1, err: "negative number of values"},
