@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 	"github.com/klauspost/compress/gzip"
@@ -33,8 +34,9 @@ type parquetRow struct {
 	class string
 }
 
-// writeParquet writes rows with MarineCadastre column names, groupRows rows per row group.
-func writeParquet(t testing.TB, path string, rows []parquetRow, groupRows int64) {
+// writeParquet writes rows with MarineCadastre column names, groupRows rows per
+// row group, with the writer's defaults or the properties given.
+func writeParquet(t testing.TB, path string, rows []parquetRow, groupRows int64, props ...parquet.WriterProperty) {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "MMSI", Type: arrow.BinaryTypes.String},
@@ -77,7 +79,7 @@ func writeParquet(t testing.TB, path string, rows []parquetRow, groupRows int64)
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	defer f.Close()
-	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(groupRows)), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(append([]parquet.WriterProperty{parquet.WithMaxRowGroupLength(groupRows)}, props...)...), pqarrow.DefaultWriterProps())
 	require.NoError(t, err)
 	require.NoError(t, w.Write(rec))
 	require.NoError(t, w.Close())
@@ -245,4 +247,43 @@ func TestBatchAllocatorCap(t *testing.T) {
 	assert.EqualError(t, allocate(1), "big.parquet: parquet: corrupt file: decoding one batch would allocate over 64 MiB")
 	mem.used.Store(0)
 	assert.NoError(t, allocate(1))
+}
+
+// TestParquetWriterVariants reads files of the same rows written with pages of
+// both versions, compressed or not, with and without dictionaries, and with
+// small pages (dozens per column chunk): every variant passes the page walk
+// at open (checkPages takes each page's body as pqarrow does) and reads back
+// the same records as the writer's defaults.
+func TestParquetWriterVariants(t *testing.T) {
+	t0 := time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)
+	var rows []parquetRow
+	for i := range 3000 {
+		rows = append(rows, parquetRow{
+			mmsi: strconv.Itoa(445000000 + i%37), time: ptr(t0.Add(time.Duration(i) * 7 * time.Second)),
+			lat: ptr(39 + float64(i%500)/1000), lon: 124 + float64(i%700)/1000, sog: float32(i%40) / 4,
+			name: []string{"", "CHON MA SAN", "YU JONG 2"}[i%3], imo: int64(8660313 + i%5), class: "A",
+		})
+	}
+	read := func(props ...parquet.WriterProperty) []Record {
+		p := filepath.Join(t.TempDir(), "ais.parquet") // one name: records carry it
+		writeParquet(t, p, rows, 1000, props...)
+		return archOpenAll(t, p, Options{})
+	}
+	want := read()
+	require.Len(t, want, 2*len(rows)) // a position and a static record a row
+	small := parquet.WithDataPageSize(512)
+	for _, tc := range []struct {
+		name  string
+		props []parquet.WriterProperty
+	}{
+		{"v1 small pages", []parquet.WriterProperty{small}},
+		{"v1 snappy no dictionary", []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false)}},
+		{"v2", []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2)}},
+		{"v2 small pages zstd", []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2), small, parquet.WithCompression(compress.Codecs.Zstd)}},
+		{"v2 small pages gzip no dictionary", []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2), small, parquet.WithCompression(compress.Codecs.Gzip), parquet.WithDictionaryDefault(false)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, want, read(tc.props...))
+		})
+	}
 }
