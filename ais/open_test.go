@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
@@ -277,9 +279,15 @@ func FuzzOpenStream(f *testing.F) {
 	}
 	dir := f.TempDir()
 	writeParquet(f, filepath.Join(dir, "a.parquet"), []parquetRow{{mmsi: "1", lon: 2}}, 2)
-	pq, err := os.ReadFile(filepath.Join(dir, "a.parquet"))
-	require.NoError(f, err)
-	f.Add(pq)
+	// v2 pages, compressed, several to a column chunk
+	t0 := time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)
+	writeParquet(f, filepath.Join(dir, "b.parquet"), []parquetRow{{mmsi: "445000001", time: &t0, lat: ptr(39.5), lon: 124, name: "A"}, {mmsi: "445000002", lon: 2}, {mmsi: "445000001", lon: 3}}, 2,
+		parquet.WithDataPageVersion(parquet.DataPageV2), parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDataPageSize(16))
+	for _, name := range []string{"a.parquet", "b.parquet"} {
+		pq, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(f, err)
+		f.Add(pq)
+	}
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
