@@ -31,7 +31,7 @@ const parquetBatchBytes = 64 << 20
 // turns into an error. Corrupt files FuzzOpenStream found would otherwise
 // take the machine's memory: pages claiming gigabytes uncompressed. (A chunk
 // whose pages run out, where pqarrow v15 parses a stale page header again and
-// again, is refused before by checkPages.)
+// again, is refused before by pageWalk.)
 type batchAllocator struct {
 	memory.Allocator
 	used atomic.Int64 // bytes allocated since reset
@@ -67,6 +67,7 @@ type parquetReader struct {
 	pf      *file.Reader
 	mem     *batchAllocator
 	readers []*pqarrow.ColumnReader // one per column read
+	corrupt error                   // of the first row group refused by the page walk, returned after the groups before it
 	cells   parquetCells
 	rowNum  int64 // rows read from the file, for reject positions
 }
@@ -123,8 +124,13 @@ func newParquetRows(pf *file.Reader, ra *randomAccess, mem *batchAllocator, name
 		index[leaf] = len(leaves)
 		leaves = append(leaves, leaf)
 	}
-	if err := checkPages(pf, ra, ra.size, leaves); err != nil {
-		return nil, fmt.Errorf("%s: parquet: corrupt file: %w", name, err)
+	pages := pageWalk{src: ra}
+	good, corrupt := pages.goodGroups(pf, leaves)
+	if corrupt != nil {
+		corrupt = fmt.Errorf("%s: parquet: corrupt file: %w", name, corrupt)
+		if good == 0 {
+			return nil, corrupt
+		}
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, mem)
 	if err != nil {
@@ -138,7 +144,7 @@ func newParquetRows(pf *file.Reader, ra *randomAccess, mem *batchAllocator, name
 	for _, leaf := range leaves {
 		included[leaf] = true
 	}
-	rowGroups := make([]int, pf.NumRowGroups())
+	rowGroups := make([]int, good) // pqarrow reads no row group from the first corrupt one on
 	for i := range rowGroups {
 		rowGroups[i] = i
 	}
@@ -146,6 +152,7 @@ func newParquetRows(pf *file.Reader, ra *randomAccess, mem *batchAllocator, name
 		archiveRows: newArchiveRows(name, cols, opt),
 		pf:          pf,
 		mem:         mem,
+		corrupt:     corrupt,
 		cells:       parquetCells{index: index, times: newTimeParser(opt.TimeLayout)},
 	}
 	for _, f := range fields { // flat columns: one field per leaf, in order
@@ -191,6 +198,8 @@ func (r *parquetReader) nextBatch() (err error) {
 		}
 		ch.Release()
 		switch {
+		case n == 0 && r.corrupt != nil:
+			return r.corrupt
 		case n == 0 && r.rowNum < r.pf.NumRows():
 			return fmt.Errorf("%s: parquet: corrupt file: %d rows decoded of the %d it claims", r.name, r.rowNum, r.pf.NumRows())
 		case n == 0:

@@ -199,10 +199,10 @@ func BenchmarkParquetReader(b *testing.B) {
 
 // TestParquetCorrupt reads Parquet files FuzzOpenStream found (kept in its
 // corpus): on each, reading ends in an error that says the file is corrupt,
-// not in a crash or a hang. The first two end in the page walk (checkPages)
-// at open; before it, pqarrow v15 panicked in a goroutine of its own on the
-// first (a column chunk of negative length) and parsed a stale page header
-// again and again on the second, for seconds. The third claims more rows than
+// not in a crash or a hang. The first two end in the page walk at open
+// (pageWalk.goodGroups); before it, pqarrow v15 panicked in a goroutine of
+// its own on the first (a column chunk of negative length) and parsed a stale
+// page header again and again on the second, for seconds. The third claims more rows than
 // its pages hold; on the fourth the decoder panics, which recoverCorrupt turns
 // into the error.
 func TestParquetCorrupt(t *testing.T) {
@@ -252,7 +252,7 @@ func TestBatchAllocatorCap(t *testing.T) {
 // TestParquetWriterVariants reads files of the same rows written with pages of
 // both versions, compressed or not, with and without dictionaries, and with
 // small pages (dozens per column chunk): every variant passes the page walk
-// at open (checkPages takes each page's body as pqarrow does) and reads back
+// (pageWalk takes each page's body as pqarrow does) and reads back
 // the same records as the writer's defaults.
 func TestParquetWriterVariants(t *testing.T) {
 	t0 := time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)

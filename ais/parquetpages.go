@@ -28,9 +28,22 @@ const (
 	pageDataV2     = 3
 )
 
-// checkPages walks the page headers of the column chunks that will be read and
-// fails unless each chunk's pages hold the values its metadata claims, every
-// header and body inside the chunk.
+// goodGroups walks the page headers of every row group's chunks of the given
+// columns (see rowGroup) and returns how many row groups come before the
+// first corrupt one, and why that one is. The reader reads only those, so a
+// corrupt row group ends the file after the rows of the groups before it.
+func (w *pageWalk) goodGroups(pf *file.Reader, leaves []int) (int, error) {
+	for g := range pf.NumRowGroups() {
+		if err := w.rowGroup(pf.MetaData(), g, leaves); err != nil {
+			return g, err
+		}
+	}
+	return pf.NumRowGroups(), nil
+}
+
+// rowGroup walks the page headers of row group g's chunks of the given
+// columns and fails unless each chunk's pages hold the values its metadata
+// claims, every header and body inside the chunk.
 //
 // pqarrow v15 walks a chunk until it has seen the values the metadata claims.
 // Past the chunk's end its buffered reader's Peek returns stale bytes with no
@@ -38,24 +51,20 @@ const (
 // that header is of an unknown type or holds no values, for as many turns as
 // the claimed count allows otherwise. A corrupt file would hang the scan (as a
 // FuzzOpenStream input did); this walk, the same as pqarrow's up to the
-// chunk's end, turns such a file into an error before pqarrow reads it.
-func checkPages(pf *file.Reader, src io.ReaderAt, size int64, leaves []int) error {
-	md := pf.MetaData()
-	w := pageWalk{src: src}
-	for g := 0; g < pf.NumRowGroups(); g++ {
-		rg := md.RowGroup(g)
-		for _, leaf := range leaves {
-			col, err := rg.ColumnChunk(leaf)
-			if err != nil {
-				return err
-			}
-			if col.CryptoMetadata() != nil {
-				continue // encrypted: pqarrow fails on it without decryption properties
-			}
-			start, n := chunkRange(md, col, size)
-			if err := w.check(start, n, col.NumValues()); err != nil {
-				return fmt.Errorf("row group %d, column %q: %w", g, md.Schema.Column(leaf).Name(), err)
-			}
+// chunk's end, turns such a row group into an error before pqarrow reads it.
+func (w *pageWalk) rowGroup(md *metadata.FileMetaData, g int, leaves []int) error {
+	rg := md.RowGroup(g)
+	for _, leaf := range leaves {
+		col, err := rg.ColumnChunk(leaf)
+		if err != nil {
+			return err
+		}
+		if col.CryptoMetadata() != nil {
+			continue // encrypted: pqarrow fails on it without decryption properties
+		}
+		start, n := chunkRange(md, col, w.src.size)
+		if err := w.check(start, n, col.NumValues()); err != nil {
+			return fmt.Errorf("row group %d, column %q: %w", g, md.Schema.Column(leaf).Name(), err)
 		}
 	}
 	return nil
@@ -78,7 +87,7 @@ func chunkRange(md *metadata.FileMetaData, col *metadata.ColumnChunkMetaData, si
 
 // pageWalk reads page headers from a file, reusing its buffer.
 type pageWalk struct {
-	src io.ReaderAt
+	src *randomAccess
 	buf []byte
 }
 

@@ -3,9 +3,11 @@ package ais
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/thrift/lib/go/thrift"
@@ -117,7 +119,7 @@ func TestPageWalk(t *testing.T) {
 			src = append(src, make([]byte, tc.extra)...)
 			n := int64(len(src) - start)
 			src = append(src, "trailing bytes of the file"...)
-			w := pageWalk{src: bytes.NewReader(src)}
+			w := pageWalk{src: memAccess(src)}
 			err := w.check(start, n, tc.values)
 			if tc.err == "" {
 				assert.NoError(t, err)
@@ -132,52 +134,85 @@ func TestPageWalk(t *testing.T) {
 // naming where it starts and where the chunk ends.
 func TestPageWalkTruncatedHeader(t *testing.T) {
 	b := pageHeaderBytes(t, testPage{typ: pageData, uncompressed: 4, compressed: 4, values: 1})
-	w := pageWalk{src: bytes.NewReader(b)}
+	w := pageWalk{src: memAccess(b)}
 	err := w.check(0, int64(len(b)-2), 1)
 	assert.ErrorContains(t, err, "page header at byte 0 (the chunk ends at byte ")
 }
 
-// TestParquetPagesShortOfMetadata: a file whose only data page of a column
-// holds no values while the metadata claims one (one byte of a valid file
-// changed) is refused as corrupt when opened, naming the row group and
-// column, before pqarrow walks past the chunk's end.
-func TestParquetPagesShortOfMetadata(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.parquet")
-	writeParquet(t, path, []parquetRow{{mmsi: "123456789", lon: 2}}, 1)
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
+// memAccess is random access to b.
+func memAccess(b []byte) *randomAccess {
+	return &randomAccess{ReaderAt: bytes.NewReader(b), size: int64(len(b))}
+}
 
-	// Find the MMSI column's first data page header and set its values to 0.
+// emptyFirstPage sets to 0 the values of the first data page of the MMSI
+// column in row group g of the Parquet file data (one byte changed), which
+// then holds fewer values than its metadata claims.
+func emptyFirstPage(t *testing.T, data []byte, g int) {
+	t.Helper()
 	pf, err := file.NewParquetReader(bytes.NewReader(data))
 	require.NoError(t, err)
-	col, err := pf.MetaData().RowGroup(0).ColumnChunk(0)
+	col, err := pf.MetaData().RowGroup(g).ColumnChunk(0)
 	require.NoError(t, err)
 	start, n := chunkRange(pf.MetaData(), col, int64(len(data)))
-	w := pageWalk{src: bytes.NewReader(data)}
+	w := pageWalk{src: memAccess(data)}
 	require.NoError(t, w.check(start, n, col.NumValues()))
-	off := start
-	for {
+	for off := start; ; {
 		h, hn, err := w.header(off, n)
 		require.NoError(t, err)
-		if h.typ == pageData {
-			require.Equal(t, int32(1), h.values)
-			// The DataPageHeader's first field, num_values, zigzag 1 → 0.
-			i := bytes.Index(data[off:off+hn], []byte{0x2c, 0x15, 0x02})
-			require.GreaterOrEqual(t, i, 0)
-			data[off+int64(i)+2] = 0
-			h, _, err = w.header(off, n)
-			require.NoError(t, err)
-			require.Equal(t, int32(0), h.values)
-			break
+		if h.typ != pageData {
+			off += hn + int64(h.compressed)
+			continue
 		}
-		off += hn + int64(h.compressed)
+		require.Equal(t, int32(1), h.values)
+		// The DataPageHeader's first field, num_values, zigzag 1 → 0.
+		i := bytes.Index(data[off:off+hn], []byte{0x2c, 0x15, 0x02})
+		require.GreaterOrEqual(t, i, 0)
+		data[off+int64(i)+2] = 0
+		h, _, err = w.header(off, n)
+		require.NoError(t, err)
+		require.Equal(t, int32(0), h.values)
+		return
 	}
+}
 
-	var c closers
-	defer c.close()
-	r, err := openStream("short.parquet", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{}, &c)
-	for err == nil {
-		_, err = r.Next()
+// TestParquetPagesShortOfMetadata: a row group whose first data page of a
+// column holds no values while the metadata claims one is refused as corrupt
+// before pqarrow reads it (and walks past the chunk's end), naming the row
+// group and column; the rows of the groups before it are read.
+func TestParquetPagesShortOfMetadata(t *testing.T) {
+	t0 := time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)
+	rows := []parquetRow{
+		{mmsi: "123456789", time: &t0, lat: ptr(39.0), lon: 124},
+		{mmsi: "123456790", time: &t0, lat: ptr(39.1), lon: 124},
+		{mmsi: "123456791", time: &t0, lat: ptr(39.2), lon: 124},
 	}
-	assert.EqualError(t, err, `short.parquet: parquet: corrupt file: row group 0, column "MMSI": the column chunk's pages hold 0 values, its metadata claims 1`)
+	for _, tc := range []struct {
+		group int
+		mmsis []uint32 // read before the error
+	}{
+		{0, nil},
+		{1, []uint32{123456789}},
+		{2, []uint32{123456789, 123456790}},
+	} {
+		t.Run(fmt.Sprintf("row group %d", tc.group), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "a.parquet")
+			writeParquet(t, path, rows, 1)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			emptyFirstPage(t, data, tc.group)
+
+			var c closers
+			defer c.close()
+			r, err := openStream("short.parquet", bytes.NewReader(data), memAccess(data), Options{}, &c)
+			var mmsis []uint32
+			for err == nil {
+				var rec Record
+				if rec, err = r.Next(); err == nil && rec.Kind == KindPosition {
+					mmsis = append(mmsis, rec.MMSI)
+				}
+			}
+			assert.Equal(t, tc.mmsis, mmsis)
+			assert.EqualError(t, err, fmt.Sprintf(`short.parquet: parquet: corrupt file: row group %d, column "MMSI": the column chunk's pages hold 0 values, its metadata claims 1`, tc.group))
+		})
+	}
 }
