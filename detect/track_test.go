@@ -1,10 +1,10 @@
 package detect
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,20 +86,12 @@ func TestStrayFixDroppedOnTime(t *testing.T) {
 // TestSegmentLayout: a segment fills two cache lines of its vessel's Segs
 // exactly, with all a step's walk reads of it in the first.
 func TestSegmentLayout(t *testing.T) {
-	var s segment
-	assert.Equal(t, uintptr(128), unsafe.Sizeof(s))
-	for name, end := range map[string]uintptr{
-		"Fixes":   unsafe.Offsetof(s.Fixes) + unsafe.Sizeof(s.Fixes),
-		"Cur":     unsafe.Offsetof(s.Cur) + unsafe.Sizeof(s.Cur),
-		"N":       unsafe.Offsetof(s.N) + unsafe.Sizeof(s.N),
-		"trimAt":  unsafe.Offsetof(s.trimAt) + unsafe.Sizeof(s.trimAt),
-		"Sub":     unsafe.Offsetof(s.Sub) + unsafe.Sizeof(s.Sub),
-		"Present": unsafe.Offsetof(s.Present) + unsafe.Sizeof(s.Present),
-		"located": unsafe.Offsetof(s.located) + unsafe.Sizeof(s.located),
-		"Pin":     unsafe.Offsetof(s.Pin) + unsafe.Sizeof(s.Pin),
-		"Loiter":  unsafe.Offsetof(s.Loiter) + unsafe.Sizeof(s.Loiter),
-	} {
-		assert.LessOrEqual(t, end, uintptr(64), "%s in the first cache line", name)
+	typ := reflect.TypeFor[segment]()
+	assert.Equal(t, uintptr(128), typ.Size())
+	for _, name := range []string{"Fixes", "Cur", "N", "trimAt", "Sub", "Present", "located", "Pin", "Loiter"} {
+		f, ok := typ.FieldByName(name)
+		require.True(t, ok, name)
+		assert.LessOrEqual(t, f.Offset+f.Type.Size(), uintptr(64), "%s in the first cache line", name)
 	}
 }
 
