@@ -32,8 +32,19 @@ type scanInput struct {
 // sentences (2-core machine). It is not kept after its benchmark, so it does
 // not weigh on the heap of the ones that follow.
 func scanFleet(b *testing.B, vessels int) *scanInput {
+	return scanTraffic(b, vessels, fleetSubsample(vessels))
+}
+
+// fleetSubsample is the divisor of the reporting rates that gives a fleet
+// of this size about 420 k sentences in two hours: 2 at 1 k vessels, 20 at
+// 10 k, 200 at 100 k.
+func fleetSubsample(vessels int) int { return max(1, 2*vessels/1000) }
+
+// scanTraffic generates two hours of background traffic of a fleet with
+// every reporting rate divided by subsample.
+func scanTraffic(b *testing.B, vessels, subsample int) *scanInput {
 	b.Helper()
-	cfg := simulate.Config{Seed: 1, Vessels: vessels, Duration: 2 * time.Hour, Subsample: max(1, 2*vessels/1000)}
+	cfg := simulate.Config{Seed: 1, Vessels: vessels, Duration: 2 * time.Hour, Subsample: subsample}
 	var buf bytes.Buffer
 	if _, err := simulate.Generate(cfg, &buf); err != nil {
 		b.Fatal(err)
@@ -82,26 +93,44 @@ func scanAll(b *testing.B, r ais.Reader) (records, events int) {
 func BenchmarkScan(b *testing.B) {
 	for _, vessels := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("vessels=%dk", vessels/1000), func(b *testing.B) {
-			in := scanFleet(b, vessels)
-			b.SetBytes(int64(len(in.data)))
-			var records int
-			var base time.Duration
-			for b.Loop() {
-				records, _ = scanAll(b, ais.NewNMEAReader(bytes.NewReader(in.data), "sim.nmea", ais.Options{Workers: runtime.GOMAXPROCS(0)}))
-				b.StopTimer()
-				t0 := time.Now()
-				if n := goaisDecode(in.data); n != in.lines {
-					b.Fatalf("go-ais decoded %d of %d lines", n, in.lines)
-				}
-				base += time.Since(t0)
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(in.lines)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-			b.ReportMetric(float64(in.lines)*float64(b.N)/base.Seconds(), "baseline-msgs/s")
-			b.ReportMetric(base.Seconds()/b.Elapsed().Seconds(), "x-vs-goais")
-			b.ReportMetric(float64(records), "records")
+			benchScan(b, scanFleet(b, vessels))
 		})
 	}
+}
+
+// BenchmarkScanDensity tells the fleet's size from its density: the 100 k
+// fleet of BenchmarkScan at the reporting rates of its 10 k row (divided by
+// 20, not 200), so each vessel sends as many messages as there (about 42 in
+// the two hours, 4.2 M sentences in all) and only the number of vessels
+// differs. Against go-ais on the same bytes, as BenchmarkScan.
+func BenchmarkScanDensity(b *testing.B) {
+	const vessels, like = 100_000, 10_000
+	b.Run(fmt.Sprintf("vessels=%dk/rates-of=%dk", vessels/1000, like/1000), func(b *testing.B) {
+		benchScan(b, scanTraffic(b, vessels, fleetSubsample(like)))
+	})
+}
+
+// benchScan times the end-to-end scan of an input against go-ais's NMEA
+// decoding of the same bytes, run after every timed scan outside the timer
+// so both see the same load on a shared machine.
+func benchScan(b *testing.B, in *scanInput) {
+	b.SetBytes(int64(len(in.data)))
+	var records int
+	var base time.Duration
+	for b.Loop() {
+		records, _ = scanAll(b, ais.NewNMEAReader(bytes.NewReader(in.data), "sim.nmea", ais.Options{Workers: runtime.GOMAXPROCS(0)}))
+		b.StopTimer()
+		t0 := time.Now()
+		if n := goaisDecode(in.data); n != in.lines {
+			b.Fatalf("go-ais decoded %d of %d lines", n, in.lines)
+		}
+		base += time.Since(t0)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(in.lines)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(in.lines)*float64(b.N)/base.Seconds(), "baseline-msgs/s")
+	b.ReportMetric(base.Seconds()/b.Elapsed().Seconds(), "x-vs-goais")
+	b.ReportMetric(float64(records), "records")
 }
 
 // BenchmarkScanCores is how the same end-to-end scan as BenchmarkScan scales
