@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -103,4 +104,55 @@ func TestGeoJSONEmpty(t *testing.T) {
 	fc, err := geojson.UnmarshalFeatureCollection(buf.Bytes())
 	require.NoError(t, err)
 	assert.Empty(t, fc.Features)
+}
+
+// TestGeoJSONTrackCoordinatesRounded checks that every track coordinate, the
+// points added where a track is cut at ±180° included, is rounded to 6
+// decimals as README "GeoJSON" says.
+func TestGeoJSONTrackCoordinatesRounded(t *testing.T) {
+	fix := func(i int, lat, lon float64) detect.TrackPoint {
+		return detect.TrackPoint{Time: t0.Add(time.Duration(i) * 10 * time.Minute), LatDeg: lat, LonDeg: lon}
+	}
+	tests := []struct {
+		name     string
+		points   []detect.TrackPoint
+		wantType string
+		wantCut  float64 // latitude of the cut at ±180° (MultiLineString only)
+	}{
+		{"plain track", []detect.TrackPoint{fix(0, 38.10000049, 124.1234567), fix(1, 38.2, 124.2)}, "LineString", 0},
+		{"eastward across +180°", []detect.TrackPoint{fix(0, 38.1, 179.997), fix(1, 38.2, -179.996)}, "MultiLineString", 38.142857},
+		{"westward across -180°", []detect.TrackPoint{fix(0, -5.1, -179.999), fix(1, -5.2, 179.998)}, "MultiLineString", -5.133333},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := detect.Event{
+				ID: "enc", Type: detect.TypeEncounter, Status: detect.StatusClosed, Start: t0, End: t0,
+				Lat: 38, Lon: 124, Vessels: []detect.Vessel{{MMSI: 445123456}}, Reasons: []string{},
+				Tracks: []detect.Track{{MMSI: 445123456, Points: tt.points}},
+			}
+			var buf bytes.Buffer
+			writeAll(t, NewGeoJSON(&buf), []detect.Event{e})
+			fc, err := geojson.UnmarshalFeatureCollection(buf.Bytes())
+			require.NoError(t, err)
+			require.Len(t, fc.Features, 2)
+			g := fc.Features[1].Geometry
+			require.Equal(t, tt.wantType, g.GeoJSONType())
+			var parts []orb.LineString
+			switch g := g.(type) {
+			case orb.LineString:
+				parts = []orb.LineString{g}
+			case orb.MultiLineString:
+				parts = g
+				require.Len(t, parts, 2)
+				assert.Equal(t, tt.wantCut, parts[0][len(parts[0])-1][1], "cut latitude, end of the first part")
+				assert.Equal(t, tt.wantCut, parts[1][0][1], "cut latitude, start of the second part")
+			}
+			for i, part := range parts {
+				for j, p := range part {
+					assert.Equal(t, round6(p[0]), p[0], "part %d point %d lon", i, j)
+					assert.Equal(t, round6(p[1]), p[1], "part %d point %d lat", i, j)
+				}
+			}
+		})
+	}
 }
