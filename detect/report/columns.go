@@ -164,7 +164,7 @@ func formatText(v any) string {
 	case bool:
 		return strconv.FormatBool(v)
 	case time.Time:
-		return v.Format(time.RFC3339)
+		return v.Format(time.RFC3339Nano)
 	}
 	return ""
 }

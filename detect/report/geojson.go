@@ -79,8 +79,8 @@ func Features(e detect.Event) []*geojson.Feature {
 				f.Properties[vf.name] = val
 			}
 		}
-		f.Properties["track_start"] = t.Points[0].Time.UTC().Format(time.RFC3339)
-		f.Properties["track_end"] = t.Points[len(t.Points)-1].Time.UTC().Format(time.RFC3339)
+		f.Properties["track_start"] = t.Points[0].Time.UTC().Format(time.RFC3339Nano)
+		f.Properties["track_end"] = t.Points[len(t.Points)-1].Time.UTC().Format(time.RFC3339Nano)
 		out = append(out, f)
 	}
 	return out

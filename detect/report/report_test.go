@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,4 +146,52 @@ func TestMulti(t *testing.T) {
 	m = Multi(c, a)
 	assert.NoError(t, m.Write(testEvents()[0]))
 	assert.EqualError(t, m.Write(testEvents()[1]), "full")
+}
+
+// TestTimesKeepFractionalSeconds checks that the text outputs (CSV, GeoJSON
+// properties) write an event's times as the JSON line does (RFC 3339 with the
+// fraction of a second when there is one), not cut to whole seconds: records
+// with sub-second times (tag blocks, $PGHP, CSV exports in ms) give events
+// whose start and end are not whole seconds, and Parquet keeps them.
+func TestTimesKeepFractionalSeconds(t *testing.T) {
+	tests := []struct {
+		name  string
+		start time.Time
+		want  string
+	}{
+		{"whole seconds", t0, "2026-03-01T22:00:00Z"},
+		{"milliseconds", t0.Add(760 * time.Millisecond), "2026-03-01T22:00:00.76Z"},
+		{"microseconds", t0.Add(123456 * time.Microsecond), "2026-03-01T22:00:00.123456Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := testEvents()[1] // a loiter, with a track
+			e.Start, e.End = tt.start, tt.start.Add(5*time.Hour)
+			for i := range e.Tracks[0].Points {
+				e.Tracks[0].Points[i].Time = tt.start.Add(time.Duration(i) * time.Minute)
+			}
+			wantEnd := e.End.Format(time.RFC3339Nano)
+
+			var line bytes.Buffer
+			writeAll(t, NewJSONL(&line), []detect.Event{e})
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(line.Bytes(), &m))
+			require.Equal(t, tt.want, m["start"], "the JSON line, the reference")
+
+			var buf bytes.Buffer
+			writeAll(t, NewCSV(&buf), []detect.Event{e})
+			rows, err := csv.NewReader(&buf).ReadAll()
+			require.NoError(t, err)
+			require.Len(t, rows, 2)
+			assert.Equal(t, tt.want, rows[1][3], "csv start")
+			assert.Equal(t, wantEnd, rows[1][4], "csv end")
+
+			fs := Features(e)
+			require.Len(t, fs, 2)
+			assert.Equal(t, tt.want, fs[0].Properties["start"], "geojson start")
+			assert.Equal(t, wantEnd, fs[0].Properties["end"], "geojson end")
+			assert.Equal(t, tt.want, fs[1].Properties["track_start"], "geojson track_start")
+			assert.Equal(t, tt.start.Add(3*time.Minute).Format(time.RFC3339Nano), fs[1].Properties["track_end"], "geojson track_end")
+		})
+	}
 }
