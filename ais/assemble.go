@@ -84,6 +84,12 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 		a.evict(g) // a new message reusing the key of one that lost a part
 		g = nil
 	}
+	if g != nil && g.have>>(i+1) != 0 && a.seq-g.opened >= int64(s.fragCount) {
+		// A later part held since before other fragments came: its message lost
+		// this part, and this one is the next message of the key (aishub).
+		a.evict(g)
+		g = nil
+	}
 	if g == nil {
 		g = a.slot()
 		g.key, g.used, g.have, g.opened, g.unnamed = key, true, 0, a.seq, unnamed

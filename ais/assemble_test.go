@@ -45,6 +45,9 @@ func TestAssembler(t *testing.T) {
 		{name: "tag block group, unnamed part first", lines: []string{tag("g:2-2-27300,n:636995") + part2, tag("g:1-2-27300,s:b003669710,c:1428621738") + part1}, statics: 1},
 		{name: "constant group id, interleaved messages", lines: []string{tag("g:1-2-9999") + part1, tag("g:1-2-9999") + frag(1, 2, 2, "B", p1, 0), tag("g:2-2-9999") + part2, tag("g:2-2-9999") + frag(2, 2, 2, "B", "88888888880", 2)}, statics: 2},
 		{name: "three parts", lines: []string{frag(1, 3, 4, "A", p1[:20], 0), frag(3, 3, 4, "A", "88888888880", 2), frag(2, 3, 4, "A", p1[20:], 0)}, statics: 1},
+		// aishub: a second part whose first was lost waits under its key; the next
+		// message of that key, parts in order after other messages' fragments, is not joined to it.
+		{name: "stale later part, next message of its key", lines: []string{frag(2, 2, 1, "A", "1111", 2), frag(1, 2, 2, "B", p1, 0), frag(2, 2, 2, "B", "88888888880", 2), part1, part2}, statics: 2, orphans: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -325,6 +325,34 @@ func TestFastMatchesGoAIS(t *testing.T) {
 	assert.Greater(t, checked[27], 10)
 }
 
+// TestAishubStaleParts: in the aishub sample a second part left by a message that
+// lost its first waits under its key (channel, sequence id); the next messages of
+// that key, each with both parts in order, are joined to their own parts, not one
+// part off. Destinations as go-ais decodes each message's two adjacent sentences.
+func TestAishubStaleParts(t *testing.T) {
+	var rej Rejects
+	recs := readAll(t, dataFile(t, "aishub/aishub_nmea-sample.txt"), Options{Rejects: &rej})
+	dest := map[uint32][]string{}
+	for _, r := range recs {
+		if r.Type == 5 {
+			dest[r.MMSI] = append(dest[r.MMSI], r.Static.Destination)
+		}
+	}
+	for _, tc := range []struct {
+		mmsi uint32
+		dest string
+	}{
+		{205233000, "ANTWERP"},              // lines 34590-34591
+		{205304090, "BEAAA00013DOCKX00020"}, // a part off: "BEAAA00010"
+		{636014300, "NEW ORLEANS"},          // a part off: "NEW ORLEAL\\TV,X@=LIV"
+		{247194300, "LIVORN0"},              // a part off: another ship's dimensions and draught too
+		{366964850, "PORT ARTHUR"},
+	} {
+		assert.Equal(t, []string{tc.dest}, dest[tc.mmsi], "MMSI %d", tc.mmsi)
+	}
+	assert.LessOrEqual(t, rej.Counts()[BadPayload], int64(6), "type 1 with 5 fill bits (163 bits) only")
+}
+
 // endless is an input that never ends: the same sentence again and again.
 type endless struct{ off int }
 
