@@ -84,9 +84,10 @@ func (a *assembler) add(f fragment) (payload []byte, fill uint8, g *fragGroup, o
 		a.evict(g) // a new message reusing the key of one that lost a part
 		g = nil
 	}
-	if g != nil && g.have>>(i+1) != 0 && a.seq-g.opened >= int64(s.fragCount) {
+	if g != nil && !key.tagged && g.have>>(i+1) != 0 && a.seq-g.opened >= int64(s.fragCount) {
 		// A later part held since before other fragments came: its message lost
-		// this part, and this one is the next message of the key (aishub).
+		// this part, and this one is the next message of the key (aishub). A tag
+		// block g: id tells messages apart, so its parts may come in any order.
 		a.evict(g)
 		g = nil
 	}

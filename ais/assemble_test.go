@@ -48,6 +48,7 @@ func TestAssembler(t *testing.T) {
 		// aishub: a second part whose first was lost waits under its key; the next
 		// message of that key, parts in order after other messages' fragments, is not joined to it.
 		{name: "stale later part, next message of its key", lines: []string{frag(2, 2, 1, "A", "1111", 2), frag(1, 2, 2, "B", p1, 0), frag(2, 2, 2, "B", "88888888880", 2), part1, part2}, statics: 2, orphans: 1},
+		{name: "tag block group, parts reversed around another message", lines: []string{tag("g:2-2-1605") + part2, tag("g:1-2-1604") + frag(1, 2, 2, "B", p1, 0), tag("g:2-2-1604") + frag(2, 2, 2, "B", "88888888880", 2), tag("g:1-2-1605") + part1}, statics: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
