@@ -108,23 +108,8 @@ func trackGeometry(pts []detect.TrackPoint) orb.Geometry {
 	for i, p := range pts {
 		ls[i] = orb.Point{round6(p.LonDeg), round6(p.LatDeg)}
 	}
-	g := geo.LineStringOrMulti(ls)
-	// the points cut at ±180° have interpolated latitudes: round those too
-	switch g := g.(type) {
-	case orb.LineString:
-		roundLats(g)
-	case orb.MultiLineString:
-		for _, part := range g {
-			roundLats(part)
-		}
-	}
-	return g
-}
-
-func roundLats(ls orb.LineString) {
-	for i := range ls {
-		ls[i][1] = round6(ls[i][1])
-	}
+	// the points cut at ±180° have interpolated latitudes: rounded too (orb's default, 6 decimals, as round6)
+	return orb.Round(geo.LineStringOrMulti(ls))
 }
 
 // vesselOf finds the identity of mmsi among the event's vessels (MMSI only when absent).
