@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -79,8 +78,8 @@ func Features(e detect.Event) []*geojson.Feature {
 				f.Properties[vf.name] = val
 			}
 		}
-		f.Properties["track_start"] = t.Points[0].Time.UTC().Format(time.RFC3339Nano)
-		f.Properties["track_end"] = t.Points[len(t.Points)-1].Time.UTC().Format(time.RFC3339Nano)
+		f.Properties["track_start"] = formatText(t.Points[0].Time.UTC())
+		f.Properties["track_end"] = formatText(t.Points[len(t.Points)-1].Time.UTC())
 		out = append(out, f)
 	}
 	return out
