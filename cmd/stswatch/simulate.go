@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +22,8 @@ func newSimulateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Generate AIS traffic with planted ship-to-ship transfers and a truth file",
-		Long: `simulate writes AIS for a fleet in the Yellow Sea / East China Sea as NMEA
+		Long: `simulate writes AIS for a fleet in a region (--region; by default the Yellow
+Sea / East China Sea, where the DPRK-China transfers were reported) as NMEA
 (tag blocks s:rSIM<k>, c:<unix s>) or MarineCadastre CSV, in time order,
 deterministic by seed. It plants DPRK-China barge transfers, other-flag
 transfers, a watch-listed ship under a foreign MMSI, ships going dark, loiterers
@@ -78,8 +81,37 @@ CSV (--watchlist-out).`,
 	f.StringVar(&out, "out", "", "output file (default standard output)")
 	f.StringVar(&truth, "truth", "", "write the planted events and decoys as JSON to this file")
 	f.StringVar(&watchTo, "watchlist-out", "", "write the scenario's watch list (imo,mmsi,name CSV) to this file")
+	f.Var((*regionFlag)(&cfg.Region), "region", "lon/lat box min_lon,min_lat,max_lon,max_lat in degrees (GeoJSON bbox order)")
 	f.IntVar(&cfg.Subsample, "subsample", cfg.Subsample, "divide every AIS reporting rate by this (1 = real rates)")
 	f.BoolVar(&plant, "plant", true, "plant events and decoys (needs --hours 16 or more); false: background traffic only")
 	f.BoolVar(&noise, "noise", false, "add bad checksums, truncated lines, receiver duplicates, arrival disorder and multipart interleaving (nmea only)")
 	return cmd
 }
+
+// regionFlag is --region: a simulate.Region written as a GeoJSON bbox
+// (min_lon,min_lat,max_lon,max_lat), so it can be pasted from one.
+type regionFlag simulate.Region
+
+func (r *regionFlag) String() string {
+	return fmt.Sprintf("%g,%g,%g,%g", r.MinLonDeg, r.MinLatDeg, r.MaxLonDeg, r.MaxLatDeg)
+}
+
+// Set parses four comma-separated degrees; the bounds are checked by simulate.Generate.
+func (r *regionFlag) Set(s string) error {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return fmt.Errorf("want min_lon,min_lat,max_lon,max_lat, got %d values", len(parts))
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return fmt.Errorf("value %d (%q) is not a number", i+1, p)
+		}
+		v[i] = f
+	}
+	*r = regionFlag{MinLonDeg: v[0], MinLatDeg: v[1], MaxLonDeg: v[2], MaxLatDeg: v[3]}
+	return nil
+}
+
+func (r *regionFlag) Type() string { return "bbox" }

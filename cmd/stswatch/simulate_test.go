@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/detect/simulate"
 )
 
@@ -29,12 +32,7 @@ func TestSimulateCommand(t *testing.T) {
 	cfg := simulate.Demo()
 	cfg.Seed, cfg.Vessels, cfg.Duration, cfg.Subsample = 7, 5, 18*time.Hour, 6
 	cfg.Start = time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
-	var want bytes.Buffer
-	wantTruth, err := simulate.Generate(cfg, &want)
-	require.NoError(t, err)
-	got, err := os.ReadFile(out)
-	require.NoError(t, err)
-	assert.True(t, bytes.Equal(want.Bytes(), got), "file differs from simulate.Generate")
+	wantTruth := assertGenerated(t, cfg, out)
 
 	var gotTruth simulate.Truth
 	data, err := os.ReadFile(truth)
@@ -47,6 +45,19 @@ func TestSimulateCommand(t *testing.T) {
 	assert.Contains(t, string(list), "imo,mmsi,name\n")
 }
 
+// assertGenerated checks that the file at path holds exactly what
+// simulate.Generate writes for cfg, and returns that run's truth.
+func assertGenerated(t *testing.T, cfg simulate.Config, path string) simulate.Truth {
+	t.Helper()
+	var want bytes.Buffer
+	truth, err := simulate.Generate(cfg, &want)
+	require.NoError(t, err)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want.Bytes(), got), "%s differs from simulate.Generate", path)
+	return truth
+}
+
 func TestSimulateCommandErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -55,6 +66,11 @@ func TestSimulateCommandErrors(t *testing.T) {
 		{[]string{"simulate", "--start", "yesterday"}, "--start"},
 		{[]string{"simulate", "--hours", "2"}, "too short"},
 		{[]string{"simulate", "--format", "xml"}, "format"},
+		{[]string{"simulate", "--region", "119,30,127"}, "got 3 values"},
+		{[]string{"simulate", "--region", "119,30,east,40"}, `value 3 ("east")`},
+		{[]string{"simulate", "--region", "127,30,119,40"}, "want min < max"}, // min_lon past max_lon
+		{[]string{"simulate", "--region", "NaN,30,127,40"}, "want min < max"}, // not a bound
+		{[]string{"simulate", "--region", "10,50,10.05,50.05"}, "no room"},    // too small for the planted events
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
@@ -62,4 +78,40 @@ func TestSimulateCommandErrors(t *testing.T) {
 		assert.Contains(t, stderr.String(), tc.want, tc.args)
 		assert.Empty(t, stdout.String(), tc.args)
 	}
+}
+
+// TestSimulateRegion checks that --region is read in GeoJSON bbox order
+// (min_lon,min_lat,max_lon,max_lat): the file is what the package generates
+// for that box, and every position lies near it.
+func TestSimulateRegion(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.nmea")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"simulate", "--seed", "3", "--vessels", "4", "--hours", "16",
+		"--subsample", "20", "--region", "-5,48,-1,51", "--out", out}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+
+	cfg := simulate.Demo()
+	cfg.Seed, cfg.Vessels, cfg.Duration, cfg.Subsample = 3, 4, 16*time.Hour, 20
+	cfg.Region = simulate.Region{MinLatDeg: 48, MinLonDeg: -5, MaxLatDeg: 51, MaxLonDeg: -1}
+	cfg.Noise = simulate.Noise{} // no --noise
+	assertGenerated(t, cfg, out)
+
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	r := ais.NewNMEAReader(f, out, ais.Options{})
+	n := 0
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		if rec.Has&ais.HasLatLon != 0 {
+			n++
+			require.InDelta(t, 49.5, rec.Pos.LatDeg, 1.5+1, "latitude of MMSI %d", rec.MMSI) // ships roam up to 1° out
+			require.InDelta(t, -3, rec.Pos.LonDeg, 2+1, "longitude of MMSI %d", rec.MMSI)
+		}
+	}
+	assert.Greater(t, n, 1000)
 }

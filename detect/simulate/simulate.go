@@ -110,8 +110,8 @@ func (c Config) normalize() (Config, error) {
 		return c, fmt.Errorf("simulate: vessels %d: must not be negative", c.Vessels)
 	case c.Duration <= 0:
 		return c, fmt.Errorf("simulate: duration %v: must be positive", c.Duration)
-	case c.Region.MinLatDeg >= c.Region.MaxLatDeg || c.Region.MinLonDeg >= c.Region.MaxLonDeg ||
-		c.Region.MinLatDeg < -80 || c.Region.MaxLatDeg > 80 || c.Region.MinLonDeg < -180 || c.Region.MaxLonDeg > 180:
+	case !(c.Region.MinLatDeg < c.Region.MaxLatDeg && c.Region.MinLonDeg < c.Region.MaxLonDeg && // false for NaN too
+		c.Region.MinLatDeg >= -80 && c.Region.MaxLatDeg <= 80 && c.Region.MinLonDeg >= -180 && c.Region.MaxLonDeg <= 180):
 		return c, fmt.Errorf("simulate: region %+v: want min < max within ±80° latitude, ±180° longitude", c.Region)
 	case c.Plants != (Plants{}) && c.Duration < minPlantDuration:
 		return c, fmt.Errorf("simulate: duration %v too short for planted events (need %v)", c.Duration, minPlantDuration)
