@@ -15,9 +15,9 @@ import (
 func newSimulateCmd() *cobra.Command {
 	cfg := simulate.Demo()
 	var (
-		hours                      float64
-		start, out, truth, watchTo string
-		noise, plant               bool
+		hours                               float64
+		start, out, truth, watchTo, portsTo string
+		noise, plant                        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -27,8 +27,9 @@ Sea / East China Sea, where the DPRK-China transfers were reported) as NMEA
 (tag blocks s:rSIM<k>, c:<unix s>) or MarineCadastre CSV, in time order,
 deterministic by seed. It plants DPRK-China barge transfers, other-flag
 transfers, a watch-listed ship under a foreign MMSI, ships going dark, loiterers
-and decoys, and writes what it planted as JSON (--truth) and the watch list as
-CSV (--watchlist-out).`,
+and decoys, and writes what it planted as JSON (--truth), the watch list as
+CSV (--watchlist-out) and the scenario's ports (--ports-out) for scan's
+--watchlist and --ports.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Duration = time.Duration(hours * float64(time.Hour))
@@ -59,7 +60,7 @@ CSV (--watchlist-out).`,
 			for _, f := range []struct {
 				path  string
 				write func(io.Writer) error
-			}{{truth, tr.WriteJSON}, {watchTo, tr.WriteWatchlist}} {
+			}{{truth, tr.WriteJSON}, {watchTo, tr.WriteWatchlist}, {portsTo, tr.WritePorts}} {
 				if f.path == "" {
 					continue
 				}
@@ -82,6 +83,7 @@ CSV (--watchlist-out).`,
 	f.StringVar(&truth, "truth", "", "write the planted events and decoys as JSON to this file")
 	f.StringVar(&watchTo, "watchlist-out", "", "write the scenario's watch list (imo,mmsi,name CSV) to this file")
 	f.Var((*regionFlag)(&cfg.Region), "region", "lon/lat box min_lon,min_lat,max_lon,max_lat in degrees (GeoJSON bbox order)")
+	f.StringVar(&portsTo, "ports-out", "", "write the scenario's ports (name,latitude,longitude CSV, for scan --ports) to this file")
 	f.IntVar(&cfg.Subsample, "subsample", cfg.Subsample, "divide every AIS reporting rate by this (1 = real rates)")
 	f.BoolVar(&plant, "plant", true, "plant events and decoys (needs --hours 16 or more); false: background traffic only")
 	f.BoolVar(&noise, "noise", false, "add bad checksums, truncated lines, receiver duplicates, arrival disorder and multipart interleaving (nmea only)")

@@ -16,14 +16,15 @@ import (
 
 	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/detect/simulate"
+	"github.com/stswatch/stswatch/geo"
 )
 
 func TestSimulateCommand(t *testing.T) {
 	dir := t.TempDir()
-	out, truth, wl := filepath.Join(dir, "s.nmea"), filepath.Join(dir, "t.json"), filepath.Join(dir, "w.csv")
+	out, truth, wl, ports := filepath.Join(dir, "s.nmea"), filepath.Join(dir, "t.json"), filepath.Join(dir, "w.csv"), filepath.Join(dir, "p.csv")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"simulate", "--seed", "7", "--vessels", "5", "--hours", "18",
-		"--start", "2025-01-02T00:00:00Z", "--subsample", "6", "--noise", "--out", out, "--truth", truth, "--watchlist-out", wl}, &stdout, &stderr)
+		"--start", "2025-01-02T00:00:00Z", "--subsample", "6", "--noise", "--out", out, "--truth", truth, "--watchlist-out", wl, "--ports-out", ports}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	assert.Empty(t, stdout.String(), "output went to --out")
 	assert.Contains(t, stderr.String(), "expected 6 encounters, 4 alerts, 2 gaps")
@@ -43,6 +44,12 @@ func TestSimulateCommand(t *testing.T) {
 	list, err := os.ReadFile(wl)
 	require.NoError(t, err)
 	assert.Contains(t, string(list), "imo,mmsi,name\n")
+
+	// The ports load as scan --ports reads them, one per port of the truth.
+	got, err := geo.LoadPorts(ports)
+	require.NoError(t, err)
+	require.NotEmpty(t, wantTruth.Ports)
+	assert.Equal(t, len(wantTruth.Ports), got.Len())
 }
 
 // assertGenerated checks that the file at path holds exactly what
