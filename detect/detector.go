@@ -782,7 +782,7 @@ func (d *Detector) Vessel(mmsi uint32) (Vessel, []TrackPoint, bool) {
 		pts = best.points(best.Fixes[best.stale()].T, math.MaxInt64)
 	}
 	for _, f := range v.Pending {
-		pts = append(pts, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: float64(max(f.SOGKn, 0))})
+		pts = append(pts, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: max(knots(f.SOGKn), 0)})
 	}
 	id := v.Ident
 	for i := range v.Statics {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/stswatch/stswatch/ais"
 	"github.com/stswatch/stswatch/geo"
@@ -516,12 +517,12 @@ func (d *Detector) posAt(s *segment, t int64) (latDeg, lonDeg, sogKn float64, ok
 		return 0, 0, 0, false
 	}
 	p := s.Fixes[s.Cur-1]
-	ps := max(float64(p.SOGKn), 0)
+	ps := max(knots(p.SOGKn), 0)
 	if s.Cur < len(s.Fixes) {
 		if n := s.Fixes[s.Cur]; n.T-p.T <= d.p.interp {
 			fr := float64(t-p.T) / float64(n.T-p.T)
 			dLon := wrapLon(n.LonDeg - p.LonDeg)
-			return p.LatDeg + fr*(n.LatDeg-p.LatDeg), wrapLon(p.LonDeg + fr*dLon), ps + fr*(max(float64(n.SOGKn), 0)-ps), true
+			return p.LatDeg + fr*(n.LatDeg-p.LatDeg), wrapLon(p.LonDeg + fr*dLon), ps + fr*(max(knots(n.SOGKn), 0)-ps), true
 		}
 	}
 	dt := t - p.T
@@ -538,6 +539,18 @@ func (d *Detector) posAt(s *segment, t int64) (latDeg, lonDeg, sogKn float64, ok
 		}
 	}
 	return latDeg, lonDeg, ps, true
+}
+
+// knots widens a speed to the decimal it was read as, the float32's shortest
+// decimal (0.6, not 0.6000000238418579), so that events, tracks and the live
+// API carry it, and a speed equal to a limit is not under it. AIS speeds are
+// tenths of a knot: the fast case; others (CSV, implied speeds) take strconv.
+func knots(x float32) float64 {
+	if t := math.Round(float64(x) * 10); float32(t/10) == x {
+		return t / 10
+	}
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return f
 }
 
 // wrapLon brings a longitude or longitude difference into [-180, 180).
@@ -582,7 +595,7 @@ func (s *segment) points(fromMs, toMs int64) []TrackPoint {
 	var out []TrackPoint
 	for ; i < len(s.Fixes) && s.Fixes[i].T <= toMs; i++ {
 		f := s.Fixes[i]
-		out = append(out, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: float64(max(f.SOGKn, 0))})
+		out = append(out, TrackPoint{Time: msTime(f.T), LatDeg: f.LatDeg, LonDeg: f.LonDeg, SOGKn: max(knots(f.SOGKn), 0)})
 	}
 	return out
 }

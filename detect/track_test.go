@@ -3,6 +3,7 @@ package detect
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -335,4 +336,83 @@ func TestPendingRoomAfterFirstStep(t *testing.T) {
 	p := d.s.Vessels[mmsiKP].Pending // as the last step left it (the positions since wait in the inbox)
 	require.NotEmpty(t, p)
 	assert.LessOrEqual(t, cap(p), 4*len(p), "room after the last step (length %d)", len(p))
+}
+
+// TestSpeedsKeepTheirDecimalValue: a speed is read as a decimal (AIS tenths of
+// a knot, CSV text) into a float32; the events, tracks and the live API give
+// that decimal (0.6), not the float32 widened to float64
+// (0.6000000238418579), and a speed equal to a limit is not under it.
+func TestSpeedsKeepTheirDecimalValue(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	for _, tc := range []struct {
+		name       string
+		sogKn      float32
+		maxSpeedKn float64 // Loiter.MaxSpeedKn
+		wantLoiter bool
+	}{
+		{"0.6 kn", 0.6, 2, true},
+		{"0.3 kn", 0.3, 2, true},
+		{"1.37 kn, two decimals from a CSV", 1.37, 2, true},
+		{"1.9 kn, limit 1.9: not under it", 1.9, 1.9, false},
+		{"1.8 kn, limit 1.9", 1.8, 1.9, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := strconv.ParseFloat(strconv.FormatFloat(float64(tc.sogKn), 'g', -1, 32), 64)
+			require.NoError(t, err)
+			recs := pair(0, 6*time.Hour, lat, lon, 300)
+			for i := range recs {
+				recs[i].Pos.SOGKn = tc.sogKn
+			}
+			cfg := DefaultConfig()
+			cfg.Loiter.MaxSpeedKn = tc.maxSpeedKn
+			var evs []Event
+			d := New(cfg, Env{}, func(e Event) { evs = append(evs, e) })
+			for _, r := range recs {
+				d.Push(r)
+			}
+			_, pts, ok := d.Vessel(mmsiKP)
+			require.True(t, ok)
+			require.NotEmpty(t, pts)
+			for _, p := range pts {
+				require.Equal(t, want, p.SOGKn, "live API fix at %v", p.Time)
+			}
+			d.Flush()
+
+			enc := ofType(evs, TypeEncounter, StatusClosed)
+			require.Len(t, enc, 1)
+			assert.Equal(t, want, *enc[0].MedianSOGKn, "encounter median")
+			for _, tr := range enc[0].Tracks {
+				for _, p := range tr.Points {
+					require.Equal(t, want, p.SOGKn, "track of %d at %v", tr.MMSI, p.Time)
+				}
+			}
+			lo := ofType(evs, TypeLoitering, StatusClosed)
+			if !tc.wantLoiter {
+				assert.Zero(t, len(lo), "no loitering at the limit")
+				return
+			}
+			require.Len(t, lo, 2)
+			for _, e := range lo {
+				assert.Equal(t, want, *e.MedianSOGKn, "loitering median of %v", mmsis(e))
+			}
+		})
+	}
+}
+
+// TestKnots checks the fast path of knots (tenths of a knot, as AIS sends
+// them) against the float32's shortest decimal it stands for.
+func TestKnots(t *testing.T) {
+	shortest := func(x float32) float64 {
+		f, err := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		require.NoError(t, err)
+		return f
+	}
+	for tenths := -10; tenths <= 1023; tenths++ {
+		x := float32(float64(tenths) / 10)
+		require.Equal(t, shortest(x), knots(x), "%d tenths", tenths)
+	}
+	for _, x := range []float32{0.6, 12.34, 0.05, 1.2345678, 49.99, float32(1234.5 / 3600 / mpsPerKn)} {
+		assert.Equal(t, shortest(x), knots(x), "%v", x)
+	}
+	assert.Equal(t, 0.6, knots(0.6))
 }
