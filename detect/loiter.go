@@ -37,14 +37,21 @@ func (d *Detector) loiterStep(p *stepPoint, t int64) {
 }
 
 // nearPort reports whether a position is within Encounter.PortDistanceM of a port,
-// reusing the segment's last answer while it stays within portRecheckM.
+// reusing the segment's last answer while it stays within portRecheckM. The
+// answer is kept only when it holds for that whole disc (near even
+// portRecheckM closer in, far even portRecheckM further out): at the edge
+// every step tests again, so the boundary is exact.
 func (d *Detector) nearPort(s *segment, latDeg, lonDeg float64) bool {
 	if d.env.Ports == nil {
 		return false
 	}
 	c := &s.Port
 	if !c.Known || geo.DistanceM(c.LatDeg, c.LonDeg, latDeg, lonDeg) > portRecheckM {
-		*c = portCache{LatDeg: latDeg, LonDeg: lonDeg, Known: true, Near: d.env.Ports.Within(latDeg, lonDeg, d.cfg.Encounter.PortDistanceM)}
+		r := d.cfg.Encounter.PortDistanceM
+		near := d.env.Ports.Within(latDeg, lonDeg, r)
+		sure := !near && !d.env.Ports.Within(latDeg, lonDeg, r+portRecheckM) ||
+			near && r > portRecheckM && d.env.Ports.Within(latDeg, lonDeg, r-portRecheckM)
+		*c = portCache{LatDeg: latDeg, LonDeg: lonDeg, Known: sure, Near: near}
 	}
 	return c.Near
 }

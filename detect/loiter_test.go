@@ -156,3 +156,39 @@ func TestEvidenceOfAnOpenLoiter(t *testing.T) {
 		})
 	}
 }
+
+// TestLoiterAcrossPortBoundary lets a vessel drift slowly (0.63 kn) into and
+// out of a port's 10 km: its loitering covers exactly the steps at which it
+// is beyond 10 km, although it moves under 1 km between port tests.
+func TestLoiterAcrossPortBoundary(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	portLat, portLon := offset(lat, lon, 0, 20_000)
+	nearLat, nearLon := offset(lat, lon, 0, 14_000) // 6 km from the port
+	ports := portsAt(t, portLat, portLon)
+	for _, tc := range []struct {
+		name string
+		leg  leg
+	}{
+		{"drifting in", leg{0, 12 * time.Hour, lat, lon, nearLat, nearLon}},
+		{"drifting out", leg{0, 12 * time.Hour, nearLat + 0.0001, nearLon, lat + 0.0001, lon}}, // off the first case's positions
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := legs(mmsiKP, 5*time.Minute, tc.leg)
+			// the steps (every 10 min, each at a fix) beyond 10 km of the port
+			var first, last time.Time
+			for _, r := range recs {
+				if r.Time.Sub(base)%(10*time.Minute) == 0 && !ports.Within(r.Pos.LatDeg, r.Pos.LonDeg, 10_000) {
+					if first.IsZero() {
+						first = r.Time
+					}
+					last = r.Time
+				}
+			}
+			require.Greater(t, last.Sub(first), 4*time.Hour)
+			lo := ofType(detect(t, DefaultConfig(), Env{Ports: ports}, recs), TypeLoitering, StatusClosed)
+			require.Len(t, lo, 1)
+			assert.Equal(t, first, lo[0].Start, "first step beyond 10 km")
+			assert.Equal(t, last, lo[0].End, "last step beyond 10 km")
+		})
+	}
+}

@@ -132,7 +132,8 @@ type segment struct {
 }
 
 // portCache remembers the last port test of a segment: slow vessels barely
-// move, so Ports.Within runs again only after 1 km.
+// move, so Ports.Within runs again only after 1 km (every step within 1 km
+// of the port distance's edge, see nearPort).
 type portCache struct {
 	LatDeg, LonDeg float64
 	Known, Near    bool
