@@ -47,6 +47,10 @@ func (d *Detector) onPair(a, b int32, distM float64) {
 	}
 	k := pairKey{pa.key, pb.key} // pts are sorted by key and a < b
 	r := d.s.Runs[k]
+	if r != nil && d.stepT-r.Last > d.p.merge {
+		d.closeRun(k, r) // apart longer than MergeGap: closeRuns, after the pairs, would have closed it
+		r = nil
+	}
 	if r == nil {
 		r = &encRun{Start: d.stepT}
 		d.s.Runs[k] = r
@@ -63,17 +67,22 @@ func (d *Detector) onPair(a, b int32, distM float64) {
 }
 
 // closeRuns closes the runs whose pair has been apart longer than MergeGap
-// (every run at the end of input). A run that qualifies, or whose ongoing
-// record went out, becomes a closed event.
+// (every run at the end of input).
 func (d *Detector) closeRuns(t int64, all bool) {
 	for k, r := range d.s.Runs {
 		if !all && t-r.Last <= d.p.merge {
 			continue
 		}
-		delete(d.s.Runs, k)
-		if ev, ok := d.encounterEvent(k, r, StatusClosed); ok || r.Ongoing {
-			wait(&d.s.Waiting, ev, r.Last+d.p.pad, false, k.A, k.B)
-		}
+		d.closeRun(k, r)
+	}
+}
+
+// closeRun ends a pair's run: one that qualifies, or whose ongoing record
+// went out, becomes a closed event once its padding has passed.
+func (d *Detector) closeRun(k pairKey, r *encRun) {
+	delete(d.s.Runs, k)
+	if ev, ok := d.encounterEvent(k, r, StatusClosed); ok || r.Ongoing {
+		wait(&d.s.Waiting, ev, r.Last+d.p.pad, false, k.A, k.B)
 	}
 }
 

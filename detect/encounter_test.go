@@ -314,3 +314,40 @@ func TestOngoingBeforeTheConfirmingStep(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeGap meets a pair twice, the second meeting's first close step
+// `apart` after the first's last: within MergeGap (4 h) the two are one
+// event, past it two (or none, when neither lasts MinDuration), as the
+// early ongoing record already judged.
+func TestMergeGap(t *testing.T) {
+	const lat, lon = 39.0, 124.0
+	farLat, farLon := offset(lat, lon, 0, 10_000)
+	type span struct{ start, end time.Duration }
+	for _, tc := range []struct {
+		name          string
+		first, second time.Duration // the meetings' lengths (last close step - first)
+		apart         time.Duration
+		want          []span
+	}{
+		{"2 h, 4 h apart, 3 h: one event", 2 * time.Hour, 3 * time.Hour, 4 * time.Hour, []span{{0, 9 * time.Hour}}},
+		{"2 h, 4 h 10 min apart, 3 h: two events", 2 * time.Hour, 3 * time.Hour, 4*time.Hour + 10*time.Minute,
+			[]span{{0, 2 * time.Hour}, {6*time.Hour + 10*time.Minute, 9*time.Hour + 10*time.Minute}}},
+		{"1 h 30 min, 4 h apart, 1 h: one event", 90 * time.Minute, time.Hour, 4 * time.Hour, []span{{0, 6*time.Hour + 30*time.Minute}}},
+		{"1 h 30 min, 4 h 10 min apart, 1 h: none", 90 * time.Minute, time.Hour, 4*time.Hour + 10*time.Minute, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// fixes every 10 min, on the steps: KP leaves for 10 km between the meetings
+			back := tc.first + tc.apart
+			kp := legs(mmsiKP, 10*time.Minute, stay(0, tc.first+10*time.Minute, lat, lon),
+				stay(tc.first+10*time.Minute, back, farLat, farLon), stay(back, back+tc.second+10*time.Minute, lat, lon))
+			cn := legs(mmsiCN, 10*time.Minute, stay(0, back+tc.second+10*time.Minute, lat, lon+0.002))
+			evs := detect(t, DefaultConfig(), Env{}, merge(kp, cn))
+			var got []span
+			for _, e := range ofType(evs, TypeEncounter, StatusClosed) {
+				got = append(got, span{e.Start.Sub(base), e.End.Sub(base)})
+			}
+			assert.Equal(t, tc.want, got)
+			assert.Len(t, ofType(evs, TypeEncounter, StatusOngoing), len(tc.want), "an ongoing record for each")
+		})
+	}
+}
