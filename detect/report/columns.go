@@ -37,8 +37,8 @@ func buildColumns() []column {
 		{"start", timestampUTC, func(e *detect.Event) any { return optTime(e.Start) }},
 		{"end", timestampUTC, func(e *detect.Event) any { return optTime(e.End) }},
 		{"duration_s", arrow.PrimitiveTypes.Int64, func(e *detect.Event) any { return e.DurationS }},
-		{"lat", arrow.PrimitiveTypes.Float64, func(e *detect.Event) any { return round6(e.Lat) }},
-		{"lon", arrow.PrimitiveTypes.Float64, func(e *detect.Event) any { return round6(e.Lon) }},
+		{"lat", arrow.PrimitiveTypes.Float64, func(e *detect.Event) any { return optPosition(e, e.Lat) }},
+		{"lon", arrow.PrimitiveTypes.Float64, func(e *detect.Event) any { return optPosition(e, e.Lon) }},
 		{"alert", arrow.FixedWidthTypes.Boolean, func(e *detect.Event) any { return e.Alert }},
 		{"score", arrow.PrimitiveTypes.Float64, func(e *detect.Event) any { return e.Score }},
 		{"reasons", arrow.BinaryTypes.String, func(e *detect.Event) any { return optString(strings.Join(e.Reasons, ";")) }},
@@ -108,6 +108,19 @@ func optInt(n int64) any {
 	}
 	return n
 }
+
+// optPosition is a coordinate of the event's position rounded to 6 decimals,
+// nil when the position is unknown, as the GeoJSON Point then has no geometry.
+func optPosition(e *detect.Event, deg float64) any {
+	if !knownPosition(e) {
+		return nil
+	}
+	return round6(deg)
+}
+
+// knownPosition reports whether the event has a position: lat = lon = 0 is
+// an identity anomaly before any fix (README "Event schema"), not 0°N 0°E.
+func knownPosition(e *detect.Event) bool { return e.Lat != 0 || e.Lon != 0 }
 
 func optTime(t time.Time) any {
 	if t.IsZero() {

@@ -45,7 +45,7 @@ func Features(e detect.Event) []*geojson.Feature {
 	base["stroke"], base["stroke-width"] = color, width
 
 	var where orb.Geometry = orb.Point{round6(e.Lon), round6(e.Lat)}
-	if e.Lat == 0 && e.Lon == 0 {
+	if !knownPosition(&e) {
 		where = nil // no known position (an identity anomaly before any fix): "geometry": null, not null island
 	}
 	point := geojson.NewFeature(where)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/stswatch/stswatch/detect"
@@ -192,6 +193,59 @@ func TestTimesKeepFractionalSeconds(t *testing.T) {
 			assert.Equal(t, wantEnd, fs[0].Properties["end"], "geojson end")
 			assert.Equal(t, tt.want, fs[1].Properties["track_start"], "geojson track_start")
 			assert.Equal(t, tt.start.Add(3*time.Minute).Format(time.RFC3339Nano), fs[1].Properties["track_end"], "geojson track_end")
+		})
+	}
+}
+
+// TestUnknownPositionIsAbsent: an identity event before any fix has lat = lon
+// = 0 in the JSON line (README "Event schema"); the GeoJSON gives it no
+// geometry, and the tables leave its lat and lon empty (CSV) or null
+// (Parquet) rather than put it at 0°N 0°E, where QGIS and kepler.gl, reading
+// the columns as coordinates, would plot it.
+func TestUnknownPositionIsAbsent(t *testing.T) {
+	tests := []struct {
+		name     string
+		lat, lon float64
+		want     []string // CSV lat, lon
+	}{
+		{"no known position", 0, 0, []string{"", ""}},
+		{"on the equator", 0, 122.5, []string{"0", "122.5"}},
+		{"on the prime meridian", 51.5, 0, []string{"51.5", "0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := testEvents()[3]
+			e.Lat, e.Lon = tt.lat, tt.lon
+
+			var buf bytes.Buffer
+			writeAll(t, NewCSV(&buf), []detect.Event{e})
+			rows, err := csv.NewReader(&buf).ReadAll()
+			require.NoError(t, err)
+			require.Len(t, rows, 2)
+			assert.Equal(t, tt.want, rows[1][6:8], "csv lat, lon")
+
+			var pq bytes.Buffer
+			p, err := NewParquet(&pq)
+			require.NoError(t, err)
+			writeAll(t, p, []detect.Event{e})
+			tbl, _ := readParquet(t, pq.Bytes())
+			for i, name := range []string{"lat", "lon"} {
+				col := columnOf(t, tbl, name).(*array.Float64)
+				if tt.want[i] == "" {
+					assert.True(t, col.IsNull(0), "parquet %s", name)
+				} else {
+					assert.Equal(t, tt.want[i], formatText(col.Value(0)), "parquet %s", name)
+				}
+			}
+
+			props := Features(e)[0].Properties
+			for i, name := range []string{"lat", "lon"} {
+				if tt.want[i] == "" {
+					assert.NotContains(t, props, name, "geojson")
+				} else {
+					assert.Equal(t, tt.want[i], formatText(props[name]), "geojson %s", name)
+				}
+			}
 		})
 	}
 }
