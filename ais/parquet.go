@@ -239,6 +239,13 @@ func (r *parquetReader) Close() error {
 	return r.pf.Close()
 }
 
+// stringColumn is a text column: utf8, or large_utf8 as pyarrow stores pandas'
+// pyarrow-backed strings (its default string type from pandas 3).
+type stringColumn interface {
+	arrow.Array
+	Value(i int) string
+}
+
 // parquetCells are the typed values of one row of a batch.
 type parquetCells struct {
 	cols  []arrow.Array // the batch, a column per reader
@@ -264,9 +271,7 @@ func (c *parquetCells) text(i int) string {
 	switch a := c.column(i).(type) {
 	case nil:
 		return ""
-	case *array.String:
-		return strings.Clone(strings.TrimSpace(a.Value(c.row)))
-	case *array.LargeString:
+	case stringColumn:
 		return strings.Clone(strings.TrimSpace(a.Value(c.row)))
 	default:
 		return a.ValueStr(c.row)
@@ -298,7 +303,7 @@ func (c *parquetCells) number(i int) (float64, bool, error) {
 		v = float64(a.Value(c.row))
 	case *array.Uint8:
 		v = float64(a.Value(c.row))
-	case *array.String:
+	case stringColumn:
 		s := strings.TrimSpace(a.Value(c.row))
 		if s == "" || isNotAvailable(s) {
 			return 0, false, nil
@@ -326,7 +331,7 @@ func (c *parquetCells) instant(i int) (time.Time, bool, error) {
 		return a.Value(c.row).ToTime(unit).UTC(), true, nil
 	case *array.Int64:
 		return unixTime(a.Value(c.row)), true, nil
-	case *array.String:
+	case stringColumn:
 		s := strings.TrimSpace(a.Value(c.row))
 		if s == "" {
 			return time.Time{}, false, nil

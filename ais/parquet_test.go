@@ -151,6 +151,51 @@ func TestParquet(t *testing.T) {
 	})
 }
 
+// TestParquetColumnTypes reads the column types other writers use: pyarrow
+// stores its Arrow schema, so pandas' pyarrow-backed strings (its default
+// string type from pandas 3) come back as large_utf8, read like utf8.
+func TestParquetColumnTypes(t *testing.T) {
+	t0 := time.Date(2024, 3, 1, 0, 0, 5, 0, time.UTC)
+	want := Record{Kind: KindPosition, MMSI: 219000001, Source: "types.parquet", Time: t0,
+		Has: HasTime | HasLatLon | HasSOG, Pos: Position{LatDeg: 55.5, LonDeg: 12.25, SOGKn: 1.5}}
+	for _, tc := range []struct {
+		name string
+		typ  arrow.DataType
+		add  func(b array.Builder, text string)
+	}{
+		{"utf8", arrow.BinaryTypes.String, func(b array.Builder, s string) { b.(*array.StringBuilder).Append(s) }},
+		{"large_utf8", arrow.BinaryTypes.LargeString, func(b array.Builder, s string) { b.(*array.LargeStringBuilder).Append(s) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			names := []string{"MMSI", "BaseDateTime", "LAT", "LON", "SOG"}
+			values := []string{"219000001", "2024-03-01T00:00:05", "55.5", "12.25", "1.5"}
+			fields := make([]arrow.Field, len(names))
+			for i, n := range names {
+				fields[i] = arrow.Field{Name: n, Type: tc.typ}
+			}
+			schema := arrow.NewSchema(fields, nil)
+			b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+			defer b.Release()
+			for i, v := range values {
+				tc.add(b.Field(i), v)
+			}
+			rec := b.NewRecord()
+			defer rec.Release()
+			p := filepath.Join(t.TempDir(), "types.parquet")
+			f, err := os.Create(p)
+			require.NoError(t, err)
+			defer f.Close()
+			w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+			require.NoError(t, err)
+			require.NoError(t, w.Write(rec))
+			require.NoError(t, w.Close())
+			rej := &Rejects{}
+			assert.Equal(t, []Record{want}, archOpenAll(t, p, Options{Rejects: rej}))
+			assert.Empty(t, rej.Counts())
+		})
+	}
+}
+
 // BenchmarkParquetReader reads the Solent fixes (18,623 rows) from a Parquet
 // file in row groups of 4,096 and compares, interleaved in the same run, with
 // reading the same fixes from the original CSV with this package's CSV reader:
