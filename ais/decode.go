@@ -133,7 +133,9 @@ func fromPacket(p goais.Packet, dst []Record) int {
 			s.Static.Part = 'B'
 			setShipType(&s, m.ReportB.ShipType)
 			setCallsign(&s, m.ReportB.CallSign)
-			setDims(&s, m.ReportB.Dimension.A, m.ReportB.Dimension.B, uint16(m.ReportB.Dimension.C), uint16(m.ReportB.Dimension.D))
+			if KindOf(h.UserID) != MMSICraftAssociated { // an auxiliary craft's dimension bits hold its mother ship's MMSI
+				setDims(&s, m.ReportB.Dimension.A, m.ReportB.Dimension.B, uint16(m.ReportB.Dimension.C), uint16(m.ReportB.Dimension.D))
+			}
 		}
 		dst[0] = s
 		return 1

@@ -87,6 +87,35 @@ func TestDecodeStatic(t *testing.T) {
 	assert.Equal(t, uint8(4), typ)
 }
 
+// TestDecodeType24B: a type 24 part B gives the ship type, call sign and
+// dimensions, except from an auxiliary craft (MMSI 98MIDxxxx), whose 30
+// dimension bits hold its mother ship's MMSI (ITU-R M.1371-5, Table 76), not
+// a size. Payloads written bit by bit.
+func TestDecodeType24B(t *testing.T) {
+	dec := newPayloadDecoder()
+	for _, tc := range []struct {
+		name, payload string
+		want          Record
+	}{
+		{"ship, 20+10 by 3+4 m", "H3aDom4U123430q@4phjo02P:344", Record{Kind: KindStatic, Type: 24, MMSI: 244660180, Class: ClassB,
+			Has:    HasShipType | HasCallsign | HasDims,
+			Static: Static{ShipType: 37, Callsign: "PD8027", ToBowM: 20, ToSternM: 10, ToPortM: 3, ToStarboardM: 4, Part: 'B'}}},
+		// The mother ship 244660180 read as dimensions would be 116+339 by 31+20 m.
+		{"auxiliary craft of 244660180", "H>`sH@DU123430q@4phjo2>UCOD4", Record{Kind: KindStatic, Type: 24, MMSI: 982440001, Class: ClassB,
+			Has:    HasShipType | HasCallsign,
+			Static: Static{ShipType: 37, Callsign: "PD8027B", Part: 'B'}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var recs [2]Record
+			n, typ, reason := dec.decode([]byte(tc.payload), 0, recs[:])
+			require.Empty(t, reason)
+			require.Equal(t, 1, n)
+			assert.Equal(t, uint8(24), typ)
+			assert.Equal(t, tc.want, recs[0])
+		})
+	}
+}
+
 // TestDecodeType19 checks that a type 19 gives a position and a static record (libais test.aivdm).
 func TestDecodeType19(t *testing.T) {
 	recs := readAll(t, dataFile(t, "libais/test.aivdm"), Options{})
