@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/bzip2"
 	"fmt"
 	"io"
@@ -173,12 +174,15 @@ func spool(name string, r io.Reader, c *closers) (*randomAccess, error) {
 }
 
 // zipReader reads the entries of a zip archive one after another, in name order.
+// An entry that cannot be opened or read to its end fails the archive, but only
+// once the entries after it are read: err then comes instead of io.EOF.
 type zipReader struct {
 	name    string
 	files   []*zip.File
 	opt     Options
 	cur     Reader
 	closers closers // of the current entry
+	err     error   // of the first broken entry
 }
 
 // openZip lists the regular, non-hidden entries of a zip archive in natural name order.
@@ -214,29 +218,41 @@ func (z *zipReader) Next() (Record, error) {
 	for {
 		if z.cur == nil {
 			if len(z.files) == 0 {
-				return Record{}, io.EOF
+				return Record{}, cmp.Or(z.err, io.EOF)
 			}
 			f := z.files[0]
 			z.files = z.files[1:]
 			entry := z.name + "/" + f.Name
 			rc, err := f.Open()
 			if err != nil {
-				return Record{}, fmt.Errorf("%s: %w", entry, err)
+				z.fail(fmt.Errorf("%s: %w", entry, err))
+				continue
 			}
 			z.closers.push(rc.Close)
 			if z.cur, err = openStream(entry, rc, nil, z.opt, &z.closers); err != nil {
 				z.closers.close()
-				return Record{}, err
+				z.fail(err)
+				continue
 			}
 		}
 		rec, err := z.cur.Next()
+		if err == nil {
+			return rec, nil
+		}
 		if err != io.EOF {
-			return rec, err
+			z.fail(err)
 		}
 		z.cur = nil
 		if err := z.closers.close(); err != nil {
-			return Record{}, fmt.Errorf("%s: %w", z.name, err)
+			z.fail(fmt.Errorf("%s: %w", z.name, err))
 		}
+	}
+}
+
+// fail keeps the first broken entry's error.
+func (z *zipReader) fail(err error) {
+	if z.err == nil {
+		z.err = err
 	}
 }
 

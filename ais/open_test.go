@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -133,6 +134,78 @@ func TestOpenZipEntriesInOrder(t *testing.T) {
 	assert.Equal(t, archWithoutSource(append(mc, dma...)), archWithoutSource(append([]Record(nil), got...)))
 	assert.Equal(t, map[Reason]int64{BadField: 3}, rej.Counts())
 	assert.Equal(t, p+"/AIS_2023_01_2.csv", rej.Examples()[0].File)
+}
+
+// TestOpenZipBrokenEntry: an entry that cannot be read to its end, or at all,
+// fails the archive, but only after the entries after it are read (a monthly
+// archive of daily files loses only the broken day); its error comes instead
+// of io.EOF.
+func TestOpenZipBrokenEntry(t *testing.T) {
+	// day writes rows fixes of a vessel on day d; the last is at 23:59:59.
+	day := func(d, rows int) string {
+		var b strings.Builder
+		b.WriteString("MMSI,BaseDateTime,LAT,LON\n")
+		for i := range rows {
+			at := time.Date(2024, 3, d, 0, 0, 86400-rows+i, 0, time.UTC)
+			fmt.Fprintf(&b, "21900000%d,%s,55.1,12\n", d, at.Format("2006-01-02T15:04:05"))
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name    string
+		b       string // the middle entry's name
+		bRows   int    // its fixes; 0: binary content
+		records int
+		err     string
+	}{
+		// Its checksum fails when detecting its format reads it whole.
+		{"small entry with a checksum error", "b.csv", 2, 4, "/b.csv: zip: checksum error"},
+		// Over 64 KiB: its rows are read, then its checksum fails at its end.
+		{"large entry with a checksum error", "b.csv", 3000, 3004, "/b.csv:3002: zip: checksum error"},
+		{"entry of unknown format", "b.bin", 0, 4, "/b.bin: unknown format: binary content"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, e := range []struct {
+				name, body string
+			}{{"a.csv", day(1, 2)}, {tc.b, day(2, tc.bRows)}, {"c.csv", day(3, 2)}} {
+				if tc.bRows == 0 && e.name == tc.b {
+					e.body = "\x00\x01\x02binary"
+				}
+				w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
+				require.NoError(t, err)
+				_, err = io.WriteString(w, e.body)
+				require.NoError(t, err)
+			}
+			require.NoError(t, zw.Close())
+			b := buf.Bytes()
+			if i := bytes.Index(b, []byte("2024-03-02T23:59:59,55.1")); i >= 0 {
+				b[i+len("2024-03-02T23:59:59,55.")] = '2' // b's stored data no longer fits its checksum
+			}
+			p := filepath.Join(t.TempDir(), "month.zip")
+			require.NoError(t, os.WriteFile(p, b, 0o644))
+			rc, err := Open(p, Options{})
+			require.NoError(t, err)
+			defer rc.Close()
+			days := map[int]int{}
+			n := 0
+			for {
+				rec, err := rc.Next()
+				if err != nil {
+					require.NotErrorIs(t, err, io.EOF)
+					assert.True(t, strings.HasPrefix(err.Error(), p+tc.err), err.Error())
+					break
+				}
+				days[rec.Time.Day()]++
+				n++
+			}
+			assert.Equal(t, tc.records, n)
+			assert.Equal(t, 2, days[3], "the entry after the broken one is read")
+			_, err = rc.Next()
+			assert.Error(t, err, "the error stays")
+		})
+	}
 }
 
 func TestOpenZipFromStdinSpooled(t *testing.T) {
