@@ -137,6 +137,7 @@ func TestWatchFlags(t *testing.T) {
 		{[]string{"--feed", "-", "--log-level", "loud"}, "--log-level"},
 		{[]string{"--feed", "-", "--state", state, "--listen", ln.Addr().String()}, "--listen"},
 		{[]string{"--feed", "-", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"--feed", "tcp://127.0.0.1:1", "--feed", "tcp://127.0.0.1:1", "--state", state, "--listen", "127.0.0.1:0"}, "feed tcp://127.0.0.1:1 given twice"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

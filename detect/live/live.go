@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -78,6 +79,12 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	if cfg.StateDir == "" {
 		return nil, errors.New("no state directory given")
+	}
+	for i, src := range cfg.Feeds {
+		// The name labels the feed's metrics and keys its checkpoint offset.
+		if slices.ContainsFunc(cfg.Feeds[:i], func(s feed.Source) bool { return s.Name == src.Name }) {
+			return nil, fmt.Errorf("feed %s given twice", src.Name)
+		}
 	}
 	setDefaults(&cfg)
 	if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
