@@ -359,7 +359,9 @@ func (r *Reader) connect() error {
 }
 
 // frame returns the next line of br ending in '\n'; a line longer than
-// MaxLineBytes is cut there and the rest discarded.
+// MaxLineBytes is cut there and the rest discarded. A last line without its
+// end is passed on, but for a replaying feed: there it is a line cut short by
+// the drop, which the next connection sends again whole.
 func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	switch {
@@ -371,7 +373,7 @@ func (r *Reader) frame(br *bufio.Reader) ([]byte, error) {
 			_, err = br.ReadSlice('\n')
 		}
 		return r.lineBuf, err
-	case len(line) > 0 && errors.Is(err, io.EOF):
+	case len(line) > 0 && errors.Is(err, io.EOF) && !r.src.Replay:
 		r.lineBuf = append(append(r.lineBuf[:0], line...), '\n')
 		return r.lineBuf, nil
 	}

@@ -338,3 +338,53 @@ func TestCloseEndsFeed(t *testing.T) {
 		})
 	}
 }
+
+// TestTCPDropMidLine: a connection that ends in the middle of a line (the
+// server restarted, the link broke) leaves a partial line. A replaying
+// server sends that line again whole on the next connection, and it must be
+// read then, not skipped as consumed; a live server's partial line is passed
+// on (the NMEA reader rejects it) and the stream resumes after it.
+func TestTCPDropMidLine(t *testing.T) {
+	lines := testLines(20)
+	const cut = 7 // the first connection ends halfway through lines[cut]
+	for _, replay := range []bool{false, true} {
+		t.Run(fmt.Sprintf("replay=%v", replay), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for conn := 0; ; conn++ {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					if conn == 0 {
+						fmt.Fprint(c, strings.Join(lines[:cut], "\r\n")+"\r\n"+lines[cut][:len(lines[cut])/2])
+						c.Close()
+						continue
+					}
+					from := cut + 1
+					if replay {
+						from = 0
+					}
+					fmt.Fprint(c, strings.Join(lines[from:], "\r\n")+"\r\n")
+					go func() { _, _ = io.Copy(io.Discard, c); c.Close() }()
+				}
+			}()
+			u := "tcp://" + ln.Addr().String()
+			if replay {
+				u += "?replay=true"
+			}
+			src, err := Parse(u)
+			require.NoError(t, err)
+			r := Open(t.Context(), src, Options{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
+			defer r.Close()
+			want := lines
+			if !replay {
+				want = append(append(append([]string(nil), lines[:cut]...), lines[cut][:len(lines[cut])/2]), lines[cut+1:]...)
+			}
+			assert.Equal(t, want, readN(t, r, len(want)))
+			assert.Equal(t, int64(len(want)), r.Lines())
+		})
+	}
+}
