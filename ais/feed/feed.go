@@ -277,9 +277,7 @@ func (r *Reader) nextLine() ([]byte, error) {
 				if errors.Is(err, io.EOF) {
 					return nil, io.EOF
 				}
-				wait := r.backoff.Next()
-				r.log.Warn("feed connect failed", "err", err, "retry_in", wait)
-				if !r.sleep(wait) {
+				if !r.retry("feed connect failed", err) {
 					return nil, io.EOF
 				}
 				continue
@@ -296,8 +294,18 @@ func (r *Reader) nextLine() ([]byte, error) {
 		if r.src.Scheme == "stdin" || r.ctx.Err() != nil {
 			return nil, io.EOF
 		}
-		r.log.Warn("feed dropped", "err", err)
+		if !r.retry("feed dropped", err) { // a server that accepts and closes at once is not hammered
+			return nil, io.EOF
+		}
 	}
+}
+
+// retry logs why the feed is down and waits the next backoff delay; false
+// when the context ended meanwhile.
+func (r *Reader) retry(msg string, err error) bool {
+	wait := r.backoff.Next()
+	r.log.Warn(msg, "err", err, "retry_in", wait)
+	return r.sleep(wait)
 }
 
 // connect opens the source and sets r.next.

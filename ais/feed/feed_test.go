@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -387,4 +388,33 @@ func TestTCPDropMidLine(t *testing.T) {
 			assert.Equal(t, int64(len(want)), r.Lines())
 		})
 	}
+}
+
+// TestTCPDropBacksOff: a server that accepts and at once closes (a proxy
+// whose backend is down, a hub over its connection limit) is reconnected to
+// with the backoff, not in a tight loop.
+func TestTCPDropBacksOff(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	var conns atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: ln.Addr().String()}, Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour})
+	ended := make(chan error, 1)
+	go func() { _, err := r.Read(make([]byte, 100)); ended <- err }()
+	// Delays of at least 10, 20, 40, 80, 160 ms: some six connections in 500 ms.
+	time.Sleep(500 * time.Millisecond)
+	require.NoError(t, r.Close())
+	assert.ErrorIs(t, <-ended, io.EOF)
+	assert.LessOrEqual(t, conns.Load(), int64(10), "connections in 500 ms")
+	assert.GreaterOrEqual(t, conns.Load(), int64(2), "it did reconnect")
 }
