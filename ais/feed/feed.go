@@ -197,6 +197,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 			r.skip--
 			continue
 		}
+		r.backoff.Reset() // a new line: the feed works (lines replayed and skipped are no sign of it)
 		now := r.opt.Clock()
 		if r.opt.Dedup != nil && r.duplicate(line, now) {
 			r.dups.Add(1)
@@ -285,7 +286,6 @@ func (r *Reader) nextLine() ([]byte, error) {
 		}
 		line, err := r.next()
 		if err == nil {
-			r.backoff.Reset()
 			return line, nil
 		}
 		r.closeConn()

@@ -392,29 +392,54 @@ func TestTCPDropMidLine(t *testing.T) {
 
 // TestTCPDropBacksOff: a server that accepts and at once closes (a proxy
 // whose backend is down, a hub over its connection limit) is reconnected to
-// with the backoff, not in a tight loop.
+// with the backoff, not in a tight loop. So is a replaying server that
+// closes at the end of its stream (a file server): skipping the lines
+// already consumed is no progress, so the stream is not fetched again every
+// minimum delay.
 func TestTCPDropBacksOff(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { ln.Close() })
-	var conns atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+	lines := testLines(5)
+	tests := []struct {
+		name  string
+		send  []string // what each connection gets before it is closed
+		query string
+	}{
+		{name: "closed at once"},
+		{name: "replaying server closes at the end", send: lines, query: "?replay=true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { ln.Close() })
+			var conns atomic.Int64
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					conns.Add(1)
+					for _, l := range tt.send {
+						fmt.Fprint(c, l+"\n")
+					}
+					c.Close()
+				}
+			}()
+			src, err := Parse("tcp://" + ln.Addr().String() + tt.query)
+			require.NoError(t, err)
+			r := Open(t.Context(), src, Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour})
+			if len(tt.send) > 0 {
+				require.Equal(t, tt.send, readN(t, r, len(tt.send)))
 			}
-			conns.Add(1)
-			c.Close()
-		}
-	}()
-	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: ln.Addr().String()}, Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour})
-	ended := make(chan error, 1)
-	go func() { _, err := r.Read(make([]byte, 100)); ended <- err }()
-	// Delays of at least 10, 20, 40, 80, 160 ms: some six connections in 500 ms.
-	time.Sleep(500 * time.Millisecond)
-	require.NoError(t, r.Close())
-	assert.ErrorIs(t, <-ended, io.EOF)
-	assert.LessOrEqual(t, conns.Load(), int64(10), "connections in 500 ms")
-	assert.GreaterOrEqual(t, conns.Load(), int64(2), "it did reconnect")
+			ended := make(chan error, 1)
+			go func() { _, err := r.Read(make([]byte, 100)); ended <- err }()
+			// Delays of at least 10, 20, 40, 80, 160 ms: some six connections in 500 ms.
+			time.Sleep(500 * time.Millisecond)
+			require.NoError(t, r.Close())
+			assert.ErrorIs(t, <-ended, io.EOF)
+			assert.LessOrEqual(t, conns.Load(), int64(10), "connections in 500 ms")
+			assert.GreaterOrEqual(t, conns.Load(), int64(2), "it did reconnect")
+			assert.Equal(t, int64(len(tt.send)), r.Lines(), "nothing read twice")
+		})
+	}
 }
