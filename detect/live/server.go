@@ -192,7 +192,7 @@ func (d *Daemon) handleVessel(w http.ResponseWriter, r *http.Request) {
 		if n := len(reply.Positions); n > maxVesselPoints {
 			reply.Positions = reply.Positions[n-maxVesselPoints:]
 		}
-		reply.Positions = append([]detect.TrackPoint(nil), reply.Positions...) // not shared with the detector
+		reply.Positions = append([]detect.TrackPoint{}, reply.Positions...) // not shared with the detector; [] when none
 	})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)

@@ -246,3 +246,20 @@ func TestUDPFeed(t *testing.T) {
 	got := livetest.WaitLog(t, filepath.Join(h.dir, "events.jsonl"), len(want))
 	livetest.SameEvents(t, want, got)
 }
+
+// TestVesselWithoutFixes: a vessel known from its static message only is
+// served with "positions" an empty array, as documented, not null.
+func TestVesselWithoutFixes(t *testing.T) {
+	static := "!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C\n" +
+		"!AIVDM,2,2,1,A,88888888880,2*25\n" // MMSI 351759000, EVER DIADEM
+	h := startDaemon(t, Config{Feeds: []feed.Source{{Name: "-", Scheme: "stdin"}},
+		Feed: feed.Options{Stdin: io.MultiReader(strings.NewReader(static), blockUntilStopped(t))}})
+	require.Eventually(t, func() bool { return h.d.feeds[0].Lines() == 2 }, 10*time.Second, time.Millisecond)
+	var reply map[string]json.RawMessage
+	require.Eventually(t, func() bool {
+		code, body := get(t, h.api.URL+"/api/vessels/351759000", "")
+		return code == http.StatusOK && json.Unmarshal(body, &reply) == nil
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.JSONEq(t, `[]`, string(reply["positions"]))
+	assert.JSONEq(t, `{"mmsi":351759000,"flag":"PA","name":"EVER DIADEM","imo":9134270,"callsign":"3FOF8","ship_type":70,"class":"A","length_m":295}`, string(reply["vessel"]))
+}
