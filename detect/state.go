@@ -35,6 +35,11 @@ func (d *Detector) LoadState(r io.Reader) error {
 		return fmt.Errorf("detect: load state: checkpoint version %d, want %d", c.Version, stateVersion)
 	}
 	s := c.State
+	for mmsi, v := range s.Vessels {
+		if err := v.checkSegments(); err != nil {
+			return fmt.Errorf("detect: load state: vessel %d: %w (damaged checkpoint)", mmsi, err)
+		}
+	}
 	if s.Vessels == nil {
 		s.Vessels = make(map[uint32]*vessel)
 	}
@@ -49,5 +54,24 @@ func (d *Detector) LoadState(r io.Reader) error {
 	}
 	d.s = s
 	d.resetOrder()
+	return nil
+}
+
+// checkSegments reports a segment that breaks what the steps rely on (gob
+// decodes some damage without an error): at least one fix, and a position
+// within its fixes.
+func (v *vessel) checkSegments() error {
+	if v == nil {
+		return fmt.Errorf("no vessel data")
+	}
+	for i := range v.Segs {
+		s := &v.Segs[i]
+		switch {
+		case len(s.Fixes) == 0:
+			return fmt.Errorf("segment %d has no fixes", s.Sub)
+		case s.Cur < 0 || s.Cur > len(s.Fixes):
+			return fmt.Errorf("segment %d: position %d outside its %d fixes", s.Sub, s.Cur, len(s.Fixes))
+		}
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/gob"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,45 @@ func TestLoadStateRejectsBadInput(t *testing.T) {
 	require.NoError(t, d.SaveState(&buf))
 	require.NoError(t, d.LoadState(bytes.NewReader(buf.Bytes())))
 	assert.Error(t, d.LoadState(bytes.NewReader(buf.Bytes()[:buf.Len()/2])), "truncated")
+}
+
+// TestLoadStateRejectsBrokenSegments: a damaged checkpoint that gob still
+// decodes (a zeroed block can leave a segment without fixes) is refused at
+// load with the vessel named, rather than loaded and panicking at the next
+// step.
+func TestLoadStateRejectsBrokenSegments(t *testing.T) {
+	recs := mixedScenario()
+	for _, tt := range []struct {
+		name   string
+		damage func(*segment)
+		want   string
+	}{
+		{"no fixes", func(s *segment) { s.Fixes = nil }, "no fixes"},
+		{"position before the first fix", func(s *segment) { s.Cur = -1 }, "position -1"},
+		{"position past the last fix", func(s *segment) { s.Cur = len(s.Fixes) + 1 }, "position"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := New(DefaultConfig(), Env{}, func(Event) {})
+			for _, r := range recs[:len(recs)/2] {
+				d.Push(r)
+			}
+			var mmsi uint32
+			for m, v := range d.s.Vessels {
+				if len(v.Segs) > 0 {
+					mmsi = m
+					tt.damage(&v.Segs[0])
+					break
+				}
+			}
+			require.NotZero(t, mmsi, "a vessel with a segment")
+			var buf bytes.Buffer
+			require.NoError(t, d.SaveState(&buf))
+			err := New(DefaultConfig(), Env{}, func(Event) {}).LoadState(&buf)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tt.want)
+			assert.ErrorContains(t, err, fmt.Sprintf("vessel %d", mmsi))
+		})
+	}
 }
 
 // TestLoadStateOfWholeStaticRecords loads a checkpoint written when a vessel
