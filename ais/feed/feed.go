@@ -339,19 +339,18 @@ func (r *Reader) connect() error {
 		}
 		r.setConn(c)
 		br := bufio.NewReaderSize(c, MaxLineBytes)
-		var sinceDeadline int
-		r.next = func() ([]byte, error) {
-			// Refresh the idle deadline when the next read may wait on the
-			// socket, and now and then on a busy stream (it is not free).
-			if sinceDeadline++; br.Buffered() == 0 || sinceDeadline >= 1024 {
-				_ = c.SetReadDeadline(time.Now().Add(r.opt.IdleTimeout))
-				sinceDeadline = 0
-			}
-			return r.frame(br)
-		}
 		r.ready = func() bool {
 			b, _ := br.Peek(br.Buffered())
 			return bytes.IndexByte(b, '\n') >= 0
+		}
+		r.next = func() ([]byte, error) {
+			// Refresh the idle deadline when the next read may wait on the
+			// socket: no whole line is buffered (a buffer holding the start
+			// of one waits too). A line from the buffer needs none (it is not free).
+			if !r.ready() {
+				_ = c.SetReadDeadline(time.Now().Add(r.opt.IdleTimeout))
+			}
+			return r.frame(br)
 		}
 		if r.src.Replay {
 			r.skip = r.lines.Load()

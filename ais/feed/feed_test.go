@@ -443,3 +443,35 @@ func TestTCPDropBacksOff(t *testing.T) {
 		})
 	}
 }
+
+// TestTCPIdleTimeoutWhileDataFlows: a feed whose writes end mid-line (the
+// next line's start goes out with the previous burst) never leaves the read
+// buffer empty; the idle deadline must still move on with every burst, so a
+// slow but live feed is not dropped as silent.
+func TestTCPIdleTimeoutWhileDataFlows(t *testing.T) {
+	lines := testLines(16)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		stream := strings.Join(lines, "\n") + "\n"
+		// Bursts of one line's length, the first of half of one: each ends mid-line.
+		step := len(lines[0]) + 1
+		for i, end := 0, step/2; i < len(stream); i, end = end, min(len(stream), end+step) {
+			if _, err := io.WriteString(c, stream[i:end]); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond) // 16 lines over some 850 ms: longer than the idle timeout
+		}
+		_, _ = io.Copy(io.Discard, c)
+	}()
+	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: ln.Addr().String()}, Options{IdleTimeout: 300 * time.Millisecond, MinBackoff: time.Millisecond})
+	defer r.Close()
+	assert.Equal(t, lines, readN(t, r, len(lines)))
+	assert.Zero(t, r.Reconnects())
+}
