@@ -181,7 +181,7 @@ type vesselReply struct {
 // of the detector on its own goroutine.
 func (d *Daemon) handleVessel(w http.ResponseWriter, r *http.Request) {
 	mmsi, err := strconv.ParseUint(r.PathValue("mmsi"), 10, 32)
-	if err != nil || mmsi == 0 {
+	if err != nil || mmsi == 0 || mmsi > 999_999_999 {
 		http.Error(w, "mmsi: want a number of up to 9 digits", http.StatusBadRequest)
 		return
 	}

@@ -187,8 +187,10 @@ func TestAPI(t *testing.T) {
 		}
 		code, _ = get(t, h.api.URL+"/api/vessels/123456789", testToken)
 		assert.Equal(t, http.StatusNotFound, code)
-		code, _ = get(t, h.api.URL+"/api/vessels/abc", testToken)
-		assert.Equal(t, http.StatusBadRequest, code)
+		for _, bad := range []string{"abc", "0", "1234567890", "-5"} { // an MMSI has up to 9 digits
+			code, _ = get(t, h.api.URL+"/api/vessels/"+bad, testToken)
+			assert.Equal(t, http.StatusBadRequest, code, bad)
+		}
 	})
 
 	t.Run("metrics", func(t *testing.T) {
