@@ -74,6 +74,15 @@ func runWatch(cmd *cobra.Command, f watchFlags) error {
 	if len(f.feeds) == 0 {
 		return errors.New("watch: at least one --feed is needed (see stswatch watch --help)")
 	}
+	// zero or less would silently mean the default inside live.New
+	for _, d := range []struct {
+		name string
+		bad  bool
+	}{{"--checkpoint-interval", f.checkpointInterval <= 0}, {"--dedup-window", f.dedupWindow <= 0}, {"--outbox-max", f.outboxMax <= 0}} {
+		if d.bad {
+			return fmt.Errorf("%s must be positive", d.name)
+		}
+	}
 	cfg := live.Config{StateDir: f.state, OutPath: f.out, Webhook: f.webhook, CheckpointInterval: f.checkpointInterval,
 		DedupWindow: f.dedupWindow, OutboxMax: f.outboxMax, Logger: log}
 	for _, u := range f.feeds {
