@@ -524,13 +524,33 @@ func parseUnixText(s string) (time.Time, error) {
 
 // unixTime reads an integer unix time in seconds, ms, µs or ns, told by its size.
 func unixTime(n int64) time.Time {
+	unit := unixUnit(n)
+	per := int64(time.Second / unit)
+	return time.Unix(n/per, n%per*int64(unit)).UTC()
+}
+
+// unixUnit is the unit of an integer unix time, told by its size: seconds
+// before 1e11 (until year 5138), then milliseconds, microseconds and nanoseconds.
+func unixUnit(n int64) time.Duration {
 	switch {
 	case n < 1e11:
-		return time.Unix(n, 0).UTC()
+		return time.Second
 	case n < 1e14:
-		return time.UnixMilli(n).UTC()
+		return time.Millisecond
 	case n < 1e17:
-		return time.UnixMicro(n).UTC()
+		return time.Microsecond
 	}
-	return time.Unix(0, n).UTC()
+	return time.Nanosecond
+}
+
+// unixFloat reads a float unix time as unixTime reads its whole part (unit
+// told by size), keeping the fraction of that unit; NaN, ±Inf and values
+// beyond int64 are errors.
+func unixFloat(f float64) (time.Time, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return time.Time{}, fmt.Errorf("%v is not a unix time", f)
+	}
+	whole, frac := math.Modf(f)
+	n := int64(whole)
+	return unixTime(n).Add(time.Duration(math.Round(frac * float64(unixUnit(n))))), nil
 }

@@ -331,6 +331,21 @@ func (c *parquetCells) instant(i int) (time.Time, bool, error) {
 		return a.Value(c.row).ToTime(unit).UTC(), true, nil
 	case *array.Int64:
 		return unixTime(a.Value(c.row)), true, nil
+	case *array.Int32, *array.Int16, *array.Int8, *array.Uint32, *array.Uint16, *array.Uint8:
+		v, _, err := c.number(i) // exact: 32 bits at most
+		return unixTime(int64(v)), err == nil, err
+	case *array.Uint64:
+		n := a.Value(c.row)
+		if n > math.MaxInt64 {
+			return time.Time{}, false, fmt.Errorf("%d is not a unix time", n)
+		}
+		return unixTime(int64(n)), true, nil
+	case *array.Float64:
+		t, err := unixFloat(a.Value(c.row))
+		return t, err == nil, err
+	case *array.Float32:
+		t, err := unixFloat(float64(a.Value(c.row)))
+		return t, err == nil, err
 	case stringColumn:
 		s := strings.TrimSpace(a.Value(c.row))
 		if s == "" {

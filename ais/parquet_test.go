@@ -3,6 +3,7 @@ package ais
 import (
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,6 +81,20 @@ func writeParquet(t testing.TB, path string, rows []parquetRow, groupRows int64,
 	require.NoError(t, err)
 	defer f.Close()
 	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(append([]parquet.WriterProperty{parquet.WithMaxRowGroupLength(groupRows)}, props...)...), pqarrow.DefaultWriterProps())
+	require.NoError(t, err)
+	require.NoError(t, w.Write(rec))
+	require.NoError(t, w.Close())
+}
+
+// writeParquetRecord writes the rows built in b to a Parquet file at path in one row group.
+func writeParquetRecord(t testing.TB, path string, b *array.RecordBuilder, props pqarrow.ArrowWriterProperties) {
+	t.Helper()
+	rec := b.NewRecord()
+	defer rec.Release()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, parquet.NewWriterProperties(), props)
 	require.NoError(t, err)
 	require.NoError(t, w.Write(rec))
 	require.NoError(t, w.Close())
@@ -179,18 +194,84 @@ func TestParquetColumnTypes(t *testing.T) {
 			for i, v := range values {
 				tc.add(b.Field(i), v)
 			}
-			rec := b.NewRecord()
-			defer rec.Release()
 			p := filepath.Join(t.TempDir(), "types.parquet")
-			f, err := os.Create(p)
-			require.NoError(t, err)
-			defer f.Close()
-			w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-			require.NoError(t, err)
-			require.NoError(t, w.Write(rec))
-			require.NoError(t, w.Close())
+			writeParquetRecord(t, p, b, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 			rej := &Rejects{}
 			assert.Equal(t, []Record{want}, archOpenAll(t, p, Options{Rejects: rej}))
+			assert.Empty(t, rej.Counts())
+		})
+	}
+}
+
+// TestParquetTimeTypes reads unix times from time columns of every integer
+// and float type, the unit told by size as for int64 (a float keeping its
+// fraction); a value no unix time can be is a bad row, as a NaN or an
+// unsigned value past int64. Only int64 was read before: every other type
+// was "column type ... is not a time".
+func TestParquetTimeTypes(t *testing.T) {
+	t0 := time.Date(2024, 3, 1, 0, 0, 5, 0, time.UTC) // 1709251205
+	for _, tc := range []struct {
+		name   string
+		typ    arrow.DataType
+		add    func(b array.Builder)
+		want   time.Time
+		reject string // the bad-field text when the row is rejected, "" when read
+	}{
+		{"int8", arrow.PrimitiveTypes.Int8, func(b array.Builder) { b.(*array.Int8Builder).Append(-5) }, time.Unix(-5, 0).UTC(), ""},
+		{"int16", arrow.PrimitiveTypes.Int16, func(b array.Builder) { b.(*array.Int16Builder).Append(30000) }, time.Unix(30000, 0).UTC(), ""},
+		{"int32 s", arrow.PrimitiveTypes.Int32, func(b array.Builder) { b.(*array.Int32Builder).Append(1709251205) }, t0, ""},
+		{"int64 s", arrow.PrimitiveTypes.Int64, func(b array.Builder) { b.(*array.Int64Builder).Append(1709251205) }, t0, ""},
+		{"int64 ms", arrow.PrimitiveTypes.Int64, func(b array.Builder) { b.(*array.Int64Builder).Append(1709251205250) }, t0.Add(250 * time.Millisecond), ""},
+		{"int64 µs", arrow.PrimitiveTypes.Int64, func(b array.Builder) { b.(*array.Int64Builder).Append(1709251205250001) }, t0.Add(250001 * time.Microsecond), ""},
+		{"int64 ns", arrow.PrimitiveTypes.Int64, func(b array.Builder) { b.(*array.Int64Builder).Append(1709251205250000001) }, t0.Add(250000001), ""},
+		{"uint8", arrow.PrimitiveTypes.Uint8, func(b array.Builder) { b.(*array.Uint8Builder).Append(255) }, time.Unix(255, 0).UTC(), ""},
+		{"uint16", arrow.PrimitiveTypes.Uint16, func(b array.Builder) { b.(*array.Uint16Builder).Append(65535) }, time.Unix(65535, 0).UTC(), ""},
+		{"uint32 s", arrow.PrimitiveTypes.Uint32, func(b array.Builder) { b.(*array.Uint32Builder).Append(1709251205) }, t0, ""},
+		{"uint32 past int32", arrow.PrimitiveTypes.Uint32, func(b array.Builder) { b.(*array.Uint32Builder).Append(4294967295) }, time.Unix(4294967295, 0).UTC(), ""},
+		{"uint64 s", arrow.PrimitiveTypes.Uint64, func(b array.Builder) { b.(*array.Uint64Builder).Append(1709251205) }, t0, ""},
+		{"uint64 ms", arrow.PrimitiveTypes.Uint64, func(b array.Builder) { b.(*array.Uint64Builder).Append(1709251205250) }, t0.Add(250 * time.Millisecond), ""},
+		{"uint64 past int64", arrow.PrimitiveTypes.Uint64, func(b array.Builder) { b.(*array.Uint64Builder).Append(1 << 63) }, time.Time{}, "time: 9223372036854775808 is not a unix time"},
+		{"float64 s", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(1709251205.25) }, t0.Add(250 * time.Millisecond), ""},
+		{"float64 ms", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(1709251205250.5) }, t0.Add(250500 * time.Microsecond), ""},
+		{"float64 negative", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(-1.5) }, time.Unix(-2, 5e8).UTC(), ""},
+		{"float64 NaN", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(math.NaN()) }, time.Time{}, "time: NaN is not a unix time"},
+		{"float64 +Inf", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(math.Inf(1)) }, time.Time{}, "time: +Inf is not a unix time"},
+		{"float64 -Inf", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(math.Inf(-1)) }, time.Time{}, "time: -Inf is not a unix time"},
+		{"float64 past int64", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(1 << 63) }, time.Time{}, "time: 9.223372036854776e+18 is not a unix time"},
+		{"float64 below int64", arrow.PrimitiveTypes.Float64, func(b array.Builder) { b.(*array.Float64Builder).Append(-1e19) }, time.Time{}, "time: -1e+19 is not a unix time"},
+		{"float32 s", arrow.PrimitiveTypes.Float32, func(b array.Builder) { b.(*array.Float32Builder).Append(1709251200) }, t0.Add(-5 * time.Second), ""},
+		{"float32 fraction", arrow.PrimitiveTypes.Float32, func(b array.Builder) { b.(*array.Float32Builder).Append(1.5) }, time.Unix(1, 5e8).UTC(), ""},
+		{"float32 NaN", arrow.PrimitiveTypes.Float32, func(b array.Builder) { b.(*array.Float32Builder).Append(float32(math.NaN())) }, time.Time{}, "time: NaN is not a unix time"},
+		{"float32 null", arrow.PrimitiveTypes.Float32, func(b array.Builder) { b.AppendNull() }, time.Time{}, "time: empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			schema := arrow.NewSchema([]arrow.Field{
+				{Name: "MMSI", Type: arrow.PrimitiveTypes.Int64},
+				{Name: "BaseDateTime", Type: tc.typ, Nullable: true},
+				{Name: "LAT", Type: arrow.PrimitiveTypes.Float64},
+				{Name: "LON", Type: arrow.PrimitiveTypes.Float64},
+			}, nil)
+			b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+			defer b.Release()
+			b.Field(0).(*array.Int64Builder).Append(219000001)
+			tc.add(b.Field(1))
+			b.Field(2).(*array.Float64Builder).Append(55.5)
+			b.Field(3).(*array.Float64Builder).Append(12.25)
+			p := filepath.Join(t.TempDir(), "times.parquet")
+			writeParquetRecord(t, p, b, pqarrow.DefaultWriterProps())
+
+			rej := &Rejects{}
+			got := archOpenAll(t, p, Options{Rejects: rej})
+			if tc.reject != "" {
+				assert.Empty(t, got)
+				assert.Equal(t, map[Reason]int64{BadField: 1}, rej.Counts())
+				require.Len(t, rej.Examples(), 1)
+				assert.Equal(t, tc.reject, rej.Examples()[0].Text)
+				return
+			}
+			want := Record{Kind: KindPosition, MMSI: 219000001, Source: "times.parquet", Time: tc.want,
+				Has: HasTime | HasLatLon, Pos: Position{LatDeg: 55.5, LonDeg: 12.25}}
+			assert.Equal(t, []Record{want}, got)
 			assert.Empty(t, rej.Counts())
 		})
 	}
