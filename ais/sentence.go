@@ -81,6 +81,9 @@ func frameLine(line []byte, s *sentence) (lineKind, Reason) {
 	}
 	if start > 0 {
 		t, ok := parseLeadingTime(line[:start])
+		if !ok && !sentenceShaped(line[start:]) {
+			return lineReject, UnknownSentence // text with a '!' or '$' in it
+		}
 		if !ok {
 			return lineReject, BadField
 		}
@@ -231,6 +234,25 @@ func sentenceStart(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// sentenceShaped reports whether b, from its '!' or '$', has a sentence's
+// shape: an address of capitals or digits, a comma, then a "*hh" checksum.
+// It tells a sentence behind a bad leading time (bad-field) from text.
+func sentenceShaped(b []byte) bool {
+	i := 1
+	for i < len(b) && ('A' <= b[i] && b[i] <= 'Z' || '0' <= b[i] && b[i] <= '9') {
+		i++
+	}
+	if i == 1 || i == len(b) || b[i] != ',' {
+		return false
+	}
+	star := bytes.IndexByte(b[i:], '*')
+	if star < 0 || len(b) < i+star+3 {
+		return false
+	}
+	_, ok := parseHex2(b[i+star+1 : i+star+3])
+	return ok
 }
 
 // xorBytes is the NMEA checksum of b.
