@@ -121,6 +121,7 @@ func (st *stream) source(b []byte) *source {
 }
 
 // resolve applies one prepared line, in input order, and queues its records.
+// A line naming no source takes opt.Source's when there is one, else the input's.
 // A line without a time of its own takes the live clock when there is one, else
 // the last time seen on its source, else the last time seen in this input
 // (e.g. from $PGHP); with none of these its records carry no time.
@@ -136,7 +137,11 @@ func (st *stream) resolve(it *item) {
 		return
 	}
 	s := &it.s
-	srcState := st.source(s.source)
+	name := s.source
+	if name == nil && st.opt.Source != nil {
+		name = st.opt.Source() // s.source stays nil: a tagged part naming no s: still joins its group's source
+	}
+	srcState := st.source(name)
 	src := srcState.name
 	t, hasTime := s.time, s.hasTime
 	switch {

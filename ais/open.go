@@ -34,6 +34,14 @@ type Options struct {
 	Rejects    *Rejects          // where bad lines are counted; nil discards
 	BytesRead  *atomic.Int64     // when set, counts raw (compressed) bytes read, for progress
 	Clock      func() time.Time  // live feeds: arrival time for lines that carry no time of their own; nil for archives
+	// Source, for live feeds, names the source of a line that names none (no
+	// tag block s:, no USCG station): a UDP feed's datagram sender (see
+	// feed.Reader.Sender). Like a named source it keeps apart the parts of
+	// multi-sentence messages from different sources, and records take it as
+	// their Source. nil, or a nil result, leaves such a line the input's name.
+	// Called in input order as each sentence is resolved, like Clock (so for a
+	// one-worker reader of a feed); the bytes need only last the call.
+	Source func() []byte
 }
 
 // Open opens a file ("-" is standard input), detects compression (gzip, zstd,

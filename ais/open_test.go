@@ -366,7 +366,11 @@ func FuzzOpenStream(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c closers
 		defer c.close()
-		r, err := openStream("fuzz", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{Rejects: &Rejects{}}, &c)
+		// Lines naming no source take none, one or another live source (a UDP sender) in turn.
+		calls := 0
+		senders := [][]byte{nil, []byte("127.0.0.1:4001"), []byte("[::1]:4002")}
+		source := func() []byte { calls++; return senders[calls%len(senders)] }
+		r, err := openStream("fuzz", bytes.NewReader(data), &randomAccess{ReaderAt: bytes.NewReader(data), size: int64(len(data))}, Options{Rejects: &Rejects{}, Source: source}, &c)
 		if err != nil {
 			return
 		}

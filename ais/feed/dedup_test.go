@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -91,6 +92,42 @@ func TestDedupMultipart(t *testing.T) {
 	assert.Equal(t, "\\s:b*00\\!AIVDM,2,1,4,B,Q1,0*00\n!AIVDM,1,1,,A,S,0*00\n\\s:b*00\\!AIVDM,2,2,4,B,Q2,0*00\n", string(b2))
 	assert.Equal(t, int64(2), r2.Duplicates())
 	assert.Equal(t, int64(5), r2.Lines())
+}
+
+// TestDedupMultipartUDPSenders: on a UDP feed a group dropped as a duplicate
+// is one sender's; another sender's group of the same sequence id and
+// channel, interleaved with it, neither ends the drop nor is dropped with it.
+func TestDedupMultipartUDPSenders(t *testing.T) {
+	a := netip.MustParseAddrPort("127.0.0.1:4001")
+	b := netip.MustParseAddrPort("127.0.0.1:4002")
+	const (
+		x1, x2 = "!AIVDM,2,1,3,A,X1,0*00\n", "!AIVDM,2,2,3,A,X2,0*00\n"
+		y1, y2 = "!AIVDM,2,1,3,A,Y1,0*00\n", "!AIVDM,2,2,3,A,Y2,0*00\n"
+	)
+	tests := []struct {
+		name  string
+		from  []netip.AddrPort
+		lines []string
+		want  []bool // dropped
+	}{
+		{"interleaved senders", []netip.AddrPort{a, b, a, b}, []string{x1, y1, x2, y2}, []bool{true, false, true, false}},
+		{"other sender's last part first", []netip.AddrPort{a, b, b, a}, []string{x1, y1, y2, x2}, []bool{true, false, false, true}},
+		{"one sender", []netip.AddrPort{a, a, a, a}, []string{x1, x2, y1, y2}, []bool{true, true, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			d := NewDedup(time.Minute)
+			require.False(t, d.Seen([]byte(strings.TrimSpace(x1)), now, "other"), "another feed delivers message X")
+			r := Open(t.Context(), Source{Name: "udp", Scheme: "udp"}, Options{Dedup: d})
+			var got []bool
+			for i, line := range tt.lines {
+				r.udpFrom = tt.from[i]
+				got = append(got, r.duplicate([]byte(line), now))
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 func FuzzSentence(f *testing.F) {

@@ -1,7 +1,7 @@
 // Package feed reads live AIS feeds — a TCP client that reconnects with
 // exponential backoff and jitter, a UDP listener, standard input — as a
-// stream of lines, each stamped with its arrival time, ready for
-// ais.NewNMEAReader. Identical sentences arriving from several feeds within a
+// stream of lines, each stamped with its arrival time (and, from UDP, its
+// sender), ready for ais.NewNMEAReader. Identical sentences arriving from several feeds within a
 // short window are dropped by a shared Dedup.
 package feed
 
@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -112,8 +113,11 @@ type Reader struct {
 
 	conn     io.Closer // current connection, nil while disconnected
 	udpBuf   []byte
-	udpLines [][]byte
-	pending  []byte // rest of the current line not yet returned by Read
+	udpLines [][]byte       // the lines of the current datagram; reused
+	udpNext  int            // index of the next of udpLines to return
+	udpFrom  netip.AddrPort // sender of the datagram udpLines come from
+	sender   []byte         // udpFrom as host:port, for Sender; nil for TCP and stdin
+	pending  []byte         // rest of the current line not yet returned by Read
 	lineBuf  []byte
 
 	arrival    atomic.Int64 // unix nanoseconds of the line last returned
@@ -123,8 +127,8 @@ type Reader struct {
 	up         atomic.Bool
 
 	groups    fragments
-	dropping  []uint32 // multipart groups whose first fragment was a duplicate
-	skip      int64    // lines still to skip on this connection (replay)
+	dropping  []dropped // multipart groups whose first fragment was a duplicate
+	skip      int64     // lines still to skip on this connection (replay)
 	backoff   Backoff
 	connected bool       // a connection was made before: the next one is a reconnect
 	mu        sync.Mutex // guards conn against the context's AfterFunc
@@ -163,6 +167,17 @@ func (r *Reader) Name() string { return r.src.Name }
 // Arrival is the arrival time of the line last returned by Read; it serves as
 // ais.Options.Clock for lines that carry no time of their own.
 func (r *Reader) Arrival() time.Time { return time.Unix(0, r.arrival.Load()).UTC() }
+
+// Sender is the address (host:port, an IPv4 one unmapped) of the UDP datagram
+// the line last returned by Read came in; nil for TCP and standard input. It
+// serves as ais.Options.Source, so that a line naming no source of its own
+// (tag block s:, USCG station) has its sender as source: several receivers or
+// forwarders sending to one port then each have their multi-sentence messages
+// joined apart, as tag-block sources are, although their sequence ids and
+// channels coincide. A line that names its source keeps it (forwarders of one
+// receiver's tagged stream still join). The bytes are reused: valid until the
+// next Read; call it from the goroutine that reads.
+func (r *Reader) Sender() []byte { return r.sender }
 
 // Lines is the number of lines consumed: returned by Read or dropped as
 // duplicates, counting Options.Offset.
@@ -235,12 +250,13 @@ func (r *Reader) duplicate(line []byte, now time.Time) bool {
 	if !ok {
 		return false
 	}
-	i := slices.Index(r.dropping, frag.key)
+	key := dropped{key: frag.key, from: r.udpFrom} // UDP: parts of one sender only
+	i := slices.Index(r.dropping, key)
 	if frag.num == '1' {
 		dup := r.opt.Dedup.Seen(frag.sentence, now, r.src.Name)
 		switch {
 		case dup && i < 0:
-			r.dropping = append(r.dropping, frag.key)
+			r.dropping = append(r.dropping, key)
 		case !dup && i >= 0:
 			r.dropping = slices.Delete(r.dropping, i, i+1)
 		}
@@ -253,6 +269,13 @@ func (r *Reader) duplicate(line []byte, now time.Time) bool {
 		r.dropping = slices.Delete(r.dropping, i, i+1)
 	}
 	return true
+}
+
+// dropped is a multipart group being dropped as a duplicate: its fragment key
+// and, on a UDP feed, its sender (the zero AddrPort otherwise).
+type dropped struct {
+	key  uint32
+	from netip.AddrPort
 }
 
 // Close releases the connection and ends the feed: Read then returns io.EOF
@@ -321,13 +344,16 @@ func (r *Reader) connect() error {
 		if err != nil {
 			return fmt.Errorf("listen %s: %w", r.src.Addr, err)
 		}
-		if uc, ok := pc.(*net.UDPConn); ok {
-			_ = uc.SetReadBuffer(udpReadBuffer) // absorb bursts; the kernel may cap it
+		uc, ok := pc.(*net.UDPConn)
+		if !ok {
+			_ = pc.Close()
+			return fmt.Errorf("listen %s: not a UDP socket (%T)", r.src.Addr, pc)
 		}
-		r.setConn(pc)
+		_ = uc.SetReadBuffer(udpReadBuffer) // absorb bursts; the kernel may cap it
+		r.setConn(uc)
 		r.udpBuf = make([]byte, 64<<10)
-		r.next = func() ([]byte, error) { return r.datagramLine(pc) }
-		r.ready = func() bool { return len(r.udpLines) > 0 }
+		r.next = func() ([]byte, error) { return r.datagramLine(uc) }
+		r.ready = func() bool { return r.udpNext < len(r.udpLines) }
 	default:
 		d := net.Dialer{Timeout: 10 * time.Second, KeepAlive: 15 * time.Second}
 		c, err := d.DialContext(r.ctx, "tcp", r.src.Addr)
@@ -422,17 +448,23 @@ func (r *Reader) stdinLines() (next func() ([]byte, error), ready func() bool) {
 }
 
 // datagramLine returns the next line of the current or next datagram; a
-// datagram may hold several lines and its last line needs no '\n'.
-func (r *Reader) datagramLine(pc net.PacketConn) ([]byte, error) {
-	for len(r.udpLines) == 0 {
-		n, _, err := pc.ReadFrom(r.udpBuf)
+// datagram may hold several lines and its last line needs no '\n'. It notes
+// the datagram's sender for Sender (no allocation: the address is a value,
+// written out again only when the sender changes).
+func (r *Reader) datagramLine(uc *net.UDPConn) ([]byte, error) {
+	for r.udpNext == len(r.udpLines) {
+		n, from, err := uc.ReadFromUDPAddrPort(r.udpBuf)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("receive datagram: %w", err)
 		}
-		r.udpLines = splitLines(r.udpLines[:0], r.udpBuf[:n])
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		if from != r.udpFrom || r.sender == nil {
+			r.udpFrom, r.sender = from, from.AppendTo(r.sender[:0])
+		}
+		r.udpLines, r.udpNext = splitLines(r.udpLines[:0], r.udpBuf[:n]), 0 // [:0] keeps the backing array
 	}
-	line := r.udpLines[0]
-	r.udpLines = r.udpLines[1:]
+	line := r.udpLines[r.udpNext]
+	r.udpNext++
 	if len(line) > MaxLineBytes {
 		line = line[:MaxLineBytes]
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stswatch/stswatch/ais"
 )
 
 func TestParse(t *testing.T) {
@@ -474,4 +476,195 @@ func TestTCPIdleTimeoutWhileDataFlows(t *testing.T) {
 	defer r.Close()
 	assert.Equal(t, lines, readN(t, r, len(lines)))
 	assert.Zero(t, r.Reconnects())
+}
+
+// TestUDPSendersKeptApart: several senders to one UDP port, each numbering its
+// multi-sentence messages on its own, have them joined apart; a line naming its
+// source (tag block s:) is keyed by that source as before, whoever sent it.
+// Each datagram is sent once the one before it has been read, so the order the
+// lines are decoded in is the order of sends.
+func TestUDPSendersKeptApart(t *testing.T) {
+	const (
+		x1  = "!AIVDM,2,1,3,A,56K8@vh2:w;D`OG??R0dTq9UF0l59F222222221@:HE694o`0@ORT80j0`<r3PDR,0*0D"
+		x2  = "!AIVDM,2,2,3,A,E0JH882,2*52"
+		y1  = "!AIVDM,2,1,3,A,53ca9G02<PA<T85`000lDL60EQ18E=>1@Q8DD0154jf,0*5B"
+		y2  = "!AIVDM,2,2,3,A,E44ijN@ThESkP@00000000000000,2*0E"
+		end = "!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23" // MMSI 227006760, sent last
+		x   = "431100155 KINRYU MARU"
+		y   = "247089500 MEGA EXPRESS THREE"
+	)
+	const endMMSI = 227006760
+	type send struct {
+		from int // sender 0 or 1
+		line string
+	}
+	tests := []struct {
+		name  string
+		sends []send
+		want  []string // "<mmsi> <name> from <source>", the source "0"/"1" for a sender
+	}{
+		{
+			name:  "interleaved, same sequence id and channel",
+			sends: []send{{0, x1}, {1, y1}, {0, x2}, {1, y2}},
+			want:  []string{x + " from 0", y + " from 1"},
+		},
+		{
+			name:  "interleaved, second parts first",
+			sends: []send{{0, x1}, {1, y1}, {1, y2}, {0, x2}},
+			want:  []string{y + " from 1", x + " from 0"},
+		},
+		{
+			name:  "one sender, parts in two datagrams",
+			sends: []send{{1, x1}, {1, x2}},
+			want:  []string{x + " from 1"},
+		},
+		{
+			name:  "one sender, parts in one datagram",
+			sends: []send{{0, x1 + "\r\n" + x2}},
+			want:  []string{x + " from 0"},
+		},
+		{
+			name:  "parts from two senders are not joined",
+			sends: []send{{0, x1}, {1, x2}},
+		},
+		{
+			name:  "tag block s: keys the parts whoever sent them",
+			sends: []send{{0, tagged("s:R1", x1)}, {1, tagged("s:R2", y1)}, {1, tagged("s:R1", x2)}, {0, tagged("s:R2", y2)}},
+			want:  []string{x + " from R1", y + " from R2"},
+		},
+		{
+			name:  "tag block group naming its source in the first part only",
+			sends: []send{{0, tagged("s:R1,g:1-2-7", x1)}, {1, y1}, {0, tagged("g:2-2-7", x2)}, {1, y2}},
+			want:  []string{x + " from R1", y + " from 1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+			require.NoError(t, err)
+			addr := pc.LocalAddr().(*net.UDPAddr).AddrPort()
+			require.NoError(t, pc.Close())
+
+			up := make(chan struct{})
+			var once sync.Once
+			r := Open(t.Context(), Source{Name: "udp", Scheme: "udp", Addr: addr.String()},
+				Options{OnState: func(ok bool) {
+					if ok {
+						once.Do(func() { close(up) })
+					}
+				}})
+			defer r.Close()
+			var senders [2]*net.UDPConn
+			names := map[string]string{}
+			for i := range senders {
+				c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+				require.NoError(t, err)
+				defer c.Close()
+				senders[i] = c
+				names[c.LocalAddr().String()] = fmt.Sprint(i)
+			}
+
+			got := make(chan []string, 1)
+			go func() {
+				var recs []string
+				defer func() { got <- recs }()
+				nr := ais.NewNMEAReader(r, r.Name(), ais.Options{Clock: r.Arrival, Source: r.Sender})
+				for {
+					rec, err := nr.Next()
+					if err != nil || rec.MMSI == endMMSI {
+						if err == nil {
+							assert.Equal(t, "0", names[rec.Source], "the last line's sender")
+						}
+						return
+					}
+					src := rec.Source
+					if n, ok := names[src]; ok {
+						src = n
+					}
+					recs = append(recs, fmt.Sprintf("%d %s from %s", rec.MMSI, rec.Static.Name, src))
+				}
+			}()
+			deadline := time.After(10 * time.Second) // a fail-safe against a hang, not a timing check
+			select {
+			case <-up:
+			case <-deadline:
+				t.Fatal("the UDP feed did not start listening")
+			}
+			sends := append(tt.sends, send{0, end})
+			var lines int64
+			for _, s := range sends {
+				_, err := senders[s.from].WriteToUDPAddrPort([]byte(s.line), addr)
+				require.NoError(t, err)
+				lines += int64(strings.Count(s.line, "\n") + 1)
+				for r.Lines() < lines { // read before the next is sent
+					select {
+					case <-deadline:
+						r.Close()
+						t.Fatalf("read %d of %d lines", r.Lines(), lines)
+					case <-time.After(time.Millisecond):
+					}
+				}
+			}
+			select {
+			case recs := <-got:
+				assert.Equal(t, tt.want, recs)
+			case <-deadline:
+				r.Close()
+				t.Fatal("the last line was not decoded")
+			}
+		})
+	}
+}
+
+// tagged puts an NMEA 4.10 tag block holding fields in front of sentence.
+func tagged(fields, sentence string) string {
+	var sum byte
+	for i := range len(fields) {
+		sum ^= fields[i]
+	}
+	return fmt.Sprintf("\\%s*%02X\\%s", fields, sum, sentence)
+}
+
+// BenchmarkUDPSenders reads datagrams from two senders in turn through the
+// NMEA reader, the sender as each line's source: once warmed no allocation
+// per datagram (the sender changes every time).
+func BenchmarkUDPSenders(b *testing.B) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	require.NoError(b, err)
+	addr := pc.LocalAddr().(*net.UDPAddr).AddrPort()
+	require.NoError(b, pc.Close())
+	r := Open(b.Context(), Source{Name: "udp", Scheme: "udp", Addr: addr.String()}, Options{})
+	defer r.Close()
+	var senders [2]*net.UDPConn
+	for i := range senders {
+		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		require.NoError(b, err)
+		defer c.Close()
+		senders[i] = c
+	}
+	nr := ais.NewNMEAReader(r, r.Name(), ais.Options{Clock: r.Arrival, Source: r.Sender})
+	line := []byte("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23")
+	first := make(chan error, 1)
+	go func() { _, err := nr.Next(); first <- err }() // opens the listener
+	for waiting := true; waiting; {
+		// Datagrams sent before the listener is up are lost: send until one is read.
+		_, err := senders[0].WriteToUDPAddrPort(line, addr)
+		require.NoError(b, err)
+		select {
+		case err := <-first:
+			require.NoError(b, err)
+			waiting = false
+		case <-time.After(time.Millisecond):
+		}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := senders[i%2].WriteToUDPAddrPort(line, addr); err != nil {
+			b.Fatal(err)
+		}
+		rec, err := nr.Next()
+		if err != nil || rec.Source == "udp" {
+			b.Fatalf("record from %q: %v", rec.Source, err)
+		}
+	}
 }

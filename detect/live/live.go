@@ -245,7 +245,7 @@ const batchLen = 256
 // batch goes as soon as the feed has no further line ready, so a quiet feed's
 // record is never held back. Batches are recycled through free.
 func (d *Daemon) readFeed(i int, r *feed.Reader, out chan<- []item, free chan []item) {
-	nr := ais.NewNMEAReader(r, r.Name(), ais.Options{Rejects: &d.rejects, Clock: r.Arrival})
+	nr := ais.NewNMEAReader(r, r.Name(), ais.Options{Rejects: &d.rejects, Clock: r.Arrival, Source: r.Sender})
 	msgs := d.m.messages.WithLabelValues(r.Name())
 	batch := make([]item, 0, batchLen)
 	for {
