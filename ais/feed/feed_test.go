@@ -449,9 +449,10 @@ func TestTCPDropBacksOff(t *testing.T) {
 // TestTCPIdleTimeoutWhileDataFlows: a feed whose writes end mid-line (the
 // next line's start goes out with the previous burst) never leaves the read
 // buffer empty; the idle deadline must still move on with every burst, so a
-// slow but live feed is not dropped as silent.
+// slow but live feed is not dropped as silent. The bursts come 50 ms apart
+// against a 1 s timeout, a margin a loaded machine's scheduling does not eat.
 func TestTCPIdleTimeoutWhileDataFlows(t *testing.T) {
-	lines := testLines(16)
+	lines := testLines(40)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
@@ -468,11 +469,11 @@ func TestTCPIdleTimeoutWhileDataFlows(t *testing.T) {
 			if _, err := io.WriteString(c, stream[i:end]); err != nil {
 				return
 			}
-			time.Sleep(50 * time.Millisecond) // 16 lines over some 850 ms: longer than the idle timeout
+			time.Sleep(50 * time.Millisecond) // 40 lines over some 2 s: twice the idle timeout
 		}
 		_, _ = io.Copy(io.Discard, c)
 	}()
-	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: ln.Addr().String()}, Options{IdleTimeout: 300 * time.Millisecond, MinBackoff: time.Millisecond})
+	r := Open(t.Context(), Source{Name: "t", Scheme: "tcp", Addr: ln.Addr().String()}, Options{IdleTimeout: time.Second, MinBackoff: time.Millisecond})
 	defer r.Close()
 	assert.Equal(t, lines, readN(t, r, len(lines)))
 	assert.Zero(t, r.Reconnects())
