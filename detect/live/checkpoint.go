@@ -23,21 +23,35 @@ type CheckpointMeta struct {
 }
 
 // SaveCheckpoint writes meta and the state written by save to path
-// atomically: a temporary file in the same directory, fsynced, renamed over
-// path, then the directory fsynced. A crash leaves the old or the new
-// checkpoint, never a mix.
+// atomically (writeFileAtomic): a crash leaves the old or the new checkpoint,
+// never a mix.
 func SaveCheckpoint(path string, meta CheckpointMeta, save func(io.Writer) error) error {
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 256<<10)
+		if err := writeCheckpoint(bw, meta, save); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes path through write: to a temporary file in the same
+// directory (named path.tmp*), fsynced, renamed over path, then the directory
+// fsynced. A crash or an error leaves path as it was or whole, never in part;
+// on an error the temporary file is removed (after a crash it is left, and
+// never taken for path).
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
+		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = writeCheckpoint(bw, meta, save)
-	if err == nil {
-		err = bw.Flush()
-	}
+	err = write(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -50,10 +64,7 @@ func SaveCheckpoint(path string, meta CheckpointMeta, save func(io.Writer) error
 	if err == nil {
 		err = syncDir(dir)
 	}
-	if err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 func writeCheckpoint(w io.Writer, meta CheckpointMeta, save func(io.Writer) error) error {

@@ -215,3 +215,136 @@ func FuzzOpenEventLog(f *testing.F) {
 		}
 	})
 }
+
+func TestWriteFileAtomic(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		old     string // the file before, "" for none
+		write   string // what the write puts out before it returns
+		fail    bool   // the write fails after putting it out
+		want    string // the file after, "" for none
+		wantErr bool
+	}{
+		{name: "new file", write: `{"id":"a"}`, want: `{"id":"a"}`},
+		{name: "replaces the old file", old: "old", write: `{"id":"a"}`, want: `{"id":"a"}`},
+		{name: "a failed write leaves no file", write: `{"id":"a","sta`, fail: true, wantErr: true},
+		{name: "a failed write leaves the old file", old: "old", write: `{"id":"a","sta`, fail: true, want: "old", wantErr: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "f.json")
+			if tt.old != "" {
+				require.NoError(t, os.WriteFile(path, []byte(tt.old), 0o644))
+			}
+			var seen []byte
+			err := writeFileAtomic(path, func(w io.Writer) error {
+				seen, _ = os.ReadFile(path) // path is untouched while the write is under way
+				if _, err := io.WriteString(w, tt.write); err != nil {
+					return err
+				}
+				if tt.fail {
+					return errors.New("disk full")
+				}
+				return nil
+			})
+			if tt.wantErr {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.old, string(seen), "the file as it was during the write")
+			ents, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			if tt.want == "" {
+				assert.Empty(t, ents, "no file, and no temporary file left")
+				return
+			}
+			require.Len(t, ents, 1, "no temporary file left")
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+		})
+	}
+}
+
+// counterValue reads a counter of the metrics' registry by one label.
+func counterValue(t *testing.T, m *metrics, name, label, value string) float64 {
+	t.Helper()
+	fams, err := m.reg.Gather()
+	require.NoError(t, err)
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			for _, l := range s.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return s.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// TestOutboxDamagedAtStart starts an outbox on files an older version (which
+// wrote them in place) or a crash left: whatever does not hold its alert
+// whole is not POSTed, but counted, renamed aside, and the rest delivered.
+func TestOutboxDamagedAtStart(t *testing.T) {
+	good, err := json.Marshal(testEvent("b", "ongoing", true))
+	require.NoError(t, err)
+	other, err := json.Marshal(testEvent("x", "closed", true))
+	require.NoError(t, err)
+	const bad = "00000000000000000001-a-ongoing.json" // ahead of the good one: POSTed first if it were loaded
+	for _, tt := range []struct {
+		name        string
+		file        string // the file's name, bad unless told
+		body        []byte
+		wantDamaged float64
+		wantLeft    []string // the outbox directory once the good alert is delivered
+	}{
+		{name: "cut short", body: good[:len(good)/2], wantDamaged: 1, wantLeft: []string{bad + ".damaged"}},
+		{name: "empty", body: nil, wantDamaged: 1, wantLeft: []string{bad + ".damaged"}},
+		{name: "not an alert", body: []byte(`[1,2]`), wantDamaged: 1, wantLeft: []string{bad + ".damaged"}},
+		{name: "another alert than its name", body: other, wantDamaged: 1, wantLeft: []string{bad + ".damaged"}},
+		{name: "unfinished temporary file", file: bad + ".tmp12345", body: good[:10], wantLeft: nil},
+		{name: "damaged earlier", file: bad + ".damaged", body: good[:10], wantLeft: []string{bad + ".damaged"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &hook{}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			dir := t.TempDir()
+			name := tt.file
+			if name == "" {
+				name = bad
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), tt.body, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "00000000000000000002-b-ongoing.json"), good, 0o644))
+			m := newMetrics(&ais.Rejects{}, time.Now)
+			o, err := OpenOutbox(dir, srv.URL, 10, quiet, m)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantDamaged, counterValue(t, m, "stswatch_webhook_deliveries_total", "outcome", "damaged"))
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { o.Run(ctx); close(done) }()
+			require.Eventually(t, func() bool { return len(h.delivered()) == 1 }, 10*time.Second, time.Millisecond)
+			require.NoError(t, o.Enqueue(testEvent("c", "closed", true)))
+			require.Eventually(t, func() bool {
+				ents, _ := os.ReadDir(dir)
+				return len(h.delivered()) == 2 && len(ents) == len(tt.wantLeft)
+			}, 10*time.Second, time.Millisecond, "delivered alerts leave the outbox")
+			cancel()
+			<-done
+			assert.Equal(t, []string{"b-ongoing", "c-closed"}, h.delivered(), "the damaged file is not POSTed; new alerts follow the old")
+			assert.Equal(t, string(good), h.bodies[0])
+			var left []string
+			ents, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			for _, e := range ents {
+				left = append(left, e.Name())
+			}
+			assert.Equal(t, tt.wantLeft, left)
+		})
+	}
+}

@@ -35,7 +35,7 @@ func newMetrics(rejects *ais.Rejects, now func() time.Time) *metrics {
 		activeVessels: prometheus.NewGauge(prometheus.GaugeOpts{Name: "stswatch_active_vessels",
 			Help: "Vessels held in detector memory."}),
 		webhook: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "stswatch_webhook_deliveries_total",
-			Help: "Webhook delivery outcomes: delivered, retried, refused (4xx), dropped (outbox full)."}, []string{"outcome"}),
+			Help: "Webhook delivery outcomes: delivered, retried, refused (4xx), dropped (outbox full), damaged (outbox file unreadable at start)."}, []string{"outcome"}),
 		outboxPending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "stswatch_webhook_outbox_pending",
 			Help: "Alerts waiting in the webhook outbox."}),
 		checkpoints: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "stswatch_checkpoints_total",

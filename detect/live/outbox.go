@@ -40,7 +40,14 @@ type Outbox struct {
 	backoff feed.Backoff
 }
 
-// OpenOutbox opens the outbox directory, creating it, and loads the pending deliveries.
+// OpenOutbox opens the outbox directory, creating it, and loads the pending
+// deliveries. Every file is written whole or not at all (writeFileAtomic), but
+// an older version wrote them in place, so a crash could leave one cut short:
+// a file that does not hold its alert whole is never POSTed; it is logged with
+// its path, counted (stswatch_webhook_deliveries_total{outcome="damaged"}) and
+// renamed to NAME.damaged for inspection, and the start goes on. A temporary
+// file left by a crash in the middle of a write is removed: it was never
+// renamed into place, so its alert was not yet acknowledged.
 func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics) (*Outbox, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
@@ -51,17 +58,54 @@ func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics) (
 	}
 	o := &Outbox{dir: dir, url: url, max: maxPending, client: &http.Client{Timeout: 10 * time.Second}, log: log, m: m,
 		wake: make(chan struct{}, 1), backoff: feed.Backoff{Min: time.Second, Max: 5 * time.Minute}}
-	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".json") {
-			o.pending = append(o.pending, e.Name()) // names start with a zero-padded sequence: sorted
+	for _, e := range ents { // names start with a zero-padded sequence: sorted
+		name, path := e.Name(), filepath.Join(dir, e.Name())
+		switch {
+		case strings.Contains(name, ".json.tmp"):
+			if err := os.Remove(path); err != nil { // left, it is still never loaded
+				log.Warn("webhook outbox: unfinished write not removed", "file", path, "err", err)
+				continue
+			}
+			log.Info("webhook outbox: unfinished write removed", "file", path)
+		case strings.HasSuffix(name, ".json"):
+			var seq int64
+			if _, err := fmt.Sscanf(name, "%d-", &seq); err == nil {
+				o.seq = max(o.seq, seq)
+			}
+			if err := checkOutboxFile(path); err != nil {
+				log.Error("webhook outbox file damaged: not delivered", "file", path, "err", err)
+				m.webhook.WithLabelValues("damaged").Inc()
+				if err := os.Rename(path, path+".damaged"); err != nil {
+					log.Error("webhook outbox: damaged file not renamed", "file", path, "err", err)
+				}
+				continue
+			}
+			o.pending = append(o.pending, name)
 		}
-	}
-	if n := len(o.pending); n > 0 {
-		fmt.Sscanf(o.pending[n-1], "%d-", &o.seq)
 	}
 	o.m.outboxPending.Set(float64(len(o.pending)))
 	return o, nil
 }
+
+// checkOutboxFile reports why the outbox file at path does not hold an alert
+// whole: it must decode, with the id and status its name ends with.
+func checkOutboxFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var ev detect.Event
+	if err := json.Unmarshal(b, &ev); err != nil {
+		return fmt.Errorf("not an alert record: %w", err)
+	}
+	if ev.ID == "" || !strings.HasSuffix(filepath.Base(path), outboxSuffix(ev)) {
+		return fmt.Errorf("holds alert %q/%q, not the one its name gives", ev.ID, ev.Status)
+	}
+	return nil
+}
+
+// outboxSuffix ends the name of an alert's outbox file, after its sequence.
+func outboxSuffix(ev detect.Event) string { return fmt.Sprintf("-%s-%s.json", ev.ID, ev.Status) }
 
 // Enqueue stores an alert for delivery. An alert already pending (the same id
 // and status, written again by a replay) is not stored twice.
@@ -70,7 +114,7 @@ func (o *Outbox) Enqueue(ev detect.Event) error {
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	suffix := fmt.Sprintf("-%s-%s.json", ev.ID, ev.Status)
+	suffix := outboxSuffix(ev)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if slices.ContainsFunc(o.pending, func(n string) bool { return strings.HasSuffix(n, suffix) }) {
@@ -78,7 +122,7 @@ func (o *Outbox) Enqueue(ev detect.Event) error {
 	}
 	o.seq++
 	name := fmt.Sprintf("%020d%s", o.seq, suffix)
-	if err := writeFileSync(filepath.Join(o.dir, name), b); err != nil {
+	if err := writeFileAtomic(filepath.Join(o.dir, name), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	o.pending = append(o.pending, name)
@@ -188,20 +232,4 @@ func (o *Outbox) deliver(ctx context.Context, name string) error {
 		return permanentError{status: resp.StatusCode}
 	}
 	return fmt.Errorf("status %d", resp.StatusCode)
-}
-
-// writeFileSync writes a small file and fsyncs it.
-func writeFileSync(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
