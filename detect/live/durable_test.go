@@ -140,13 +140,13 @@ func TestOutboxRetriesAndPersists(t *testing.T) {
 	m := newMetrics(&ais.Rejects{}, time.Now)
 
 	// Queued while the daemon is down: persisted, delivered by the next run.
-	o, err := OpenOutbox(dir, srv.URL, 10, quiet, m)
+	o, err := OpenOutbox(dir, srv.URL, 10, quiet, m, nil)
 	require.NoError(t, err)
 	require.NoError(t, o.Enqueue(testEvent("a", "ongoing", true)))
 	require.NoError(t, o.Enqueue(testEvent("a", "ongoing", true)), "a replayed alert is queued once")
 	require.NoError(t, o.Enqueue(testEvent("a", "closed", true)))
 
-	o, err = OpenOutbox(dir, srv.URL, 10, quiet, m)
+	o, err = OpenOutbox(dir, srv.URL, 10, quiet, m, nil)
 	require.NoError(t, err)
 	o.backoff.Min, o.backoff.Max = time.Millisecond, 5*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
@@ -170,7 +170,7 @@ func TestOutboxBoundedAndRefused(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	dir := t.TempDir()
-	o, err := OpenOutbox(dir, srv.URL, 2, quiet, newMetrics(&ais.Rejects{}, time.Now))
+	o, err := OpenOutbox(dir, srv.URL, 2, quiet, newMetrics(&ais.Rejects{}, time.Now), nil)
 	require.NoError(t, err)
 	for _, id := range []string{"a", "b", "c"} {
 		require.NoError(t, o.Enqueue(testEvent(id, "ongoing", true)))
@@ -322,7 +322,7 @@ func TestOutboxDamagedAtStart(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, name), tt.body, 0o644))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "00000000000000000002-b-ongoing.json"), good, 0o644))
 			m := newMetrics(&ais.Rejects{}, time.Now)
-			o, err := OpenOutbox(dir, srv.URL, 10, quiet, m)
+			o, err := OpenOutbox(dir, srv.URL, 10, quiet, m, nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantDamaged, counterValue(t, m, "stswatch_webhook_deliveries_total", "outcome", "damaged"))
 			ctx, cancel := context.WithCancel(context.Background())

@@ -64,7 +64,9 @@ type Daemon struct {
 
 	ctl     chan func(*detect.Detector)
 	stopped chan struct{} // closed when Run returns
-	err     error         // first event log failure: the daemon stops rather than lose events
+	err     error         // first event log or outbox failure: the daemon stops rather than lose events
+
+	crash func(point string, ev detect.Event) error // tests: a crash injected in emit; nil in service
 }
 
 // CheckpointFile is the name of the checkpoint in the state directory.
@@ -106,7 +108,16 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	d.evlog = evlog
 	if cfg.Webhook != "" {
-		if d.outbox, err = OpenOutbox(filepath.Join(cfg.StateDir, "outbox"), cfg.Webhook, cfg.OutboxMax, d.log, d.m); err != nil {
+		// An alert staged in the outbox by a run that crashed before logging
+		// it is logged now, in its place: the next line (see Outbox).
+		logStaged := func(ev detect.Event) error {
+			fresh, err := evlog.Append(ev)
+			if err == nil && fresh {
+				d.logged(ev, false, "alert staged in the webhook outbox but not in the log: logged")
+			}
+			return err
+		}
+		if d.outbox, err = OpenOutbox(filepath.Join(cfg.StateDir, "outbox"), cfg.Webhook, cfg.OutboxMax, d.log, d.m, logStaged); err != nil {
 			evlog.Close()
 			return nil, err
 		}
@@ -283,29 +294,62 @@ func (d *Daemon) push(it item) {
 
 // emit is the detector's sink: the event log first (fsynced), then the API,
 // stream subscribers and webhook outbox. A record the log already holds (a
-// replay after a restart) goes nowhere.
+// replay after a restart) goes nowhere. An alert is staged in the outbox
+// before its log line and released for delivery after it, so that a crash
+// between the two loses no delivery (see Outbox); an outbox that cannot be
+// written stops the daemon, as a log that cannot be.
 func (d *Daemon) emit(ev detect.Event) {
 	if d.err != nil {
 		return
 	}
-	fresh, err := d.evlog.Append(ev)
-	if err != nil {
+	if d.evlog.Has(ev) {
+		d.log.Debug("event already in the log", "id", ev.ID, "status", ev.Status)
+		return
+	}
+	var staged string
+	if d.outbox != nil && ev.Alert {
+		var err error
+		if staged, err = d.outbox.Stage(ev); err != nil {
+			d.err = fmt.Errorf("alert %s/%s: %w", ev.ID, ev.Status, err)
+			d.log.Error("webhook outbox write failed: stopping", "err", d.err)
+			return
+		}
+		if d.crashed("staged", ev) {
+			return
+		}
+	}
+	if _, err := d.evlog.Append(ev); err != nil {
 		d.err = err
 		d.log.Error("event log write failed: stopping", "err", err)
 		return
 	}
-	if !fresh {
-		d.log.Debug("event already in the log", "id", ev.ID, "status", ev.Status)
+	if d.crashed("logged", ev) {
 		return
 	}
-	d.m.events.WithLabelValues(ev.Type, ev.Status).Inc()
-	d.log.Info("event", "id", ev.ID, "type", ev.Type, "status", ev.Status, "alert", ev.Alert, "start", ev.Start, "end", ev.End)
-	d.store.add(ev, true)
-	if d.outbox != nil && ev.Alert {
-		if err := d.outbox.Enqueue(ev); err != nil {
-			d.log.Error("webhook outbox write failed", "id", ev.ID, "err", err)
-		}
+	d.logged(ev, true, "event")
+	if d.outbox != nil {
+		d.outbox.Release(staged)
+		d.crashed("released", ev)
 	}
+}
+
+// logged tells the metrics, the daemon's log and the API of an event the
+// event log now holds; publish sends it to stream subscribers too.
+func (d *Daemon) logged(ev detect.Event, publish bool, msg string) {
+	d.m.events.WithLabelValues(ev.Type, ev.Status).Inc()
+	d.log.Info(msg, "id", ev.ID, "type", ev.Type, "status", ev.Status, "alert", ev.Alert, "start", ev.Start, "end", ev.End)
+	d.store.add(ev, publish)
+}
+
+// crashed asks the test's crash hook whether emit stops at point, as a crash
+// there would: nothing after it is done, and Run returns the hook's error
+// without a checkpoint.
+func (d *Daemon) crashed(point string, ev detect.Event) bool {
+	if d.crash == nil {
+		return false
+	}
+	d.err = d.crash(point, ev)
+	return d.err != nil
 }
 
 // checkpoint saves detector state and feed offsets atomically.

@@ -25,6 +25,18 @@ import (
 // retries with exponential backoff and jitter. Enqueue never waits on the
 // network; when more than max deliveries are pending the oldest is dropped
 // (and counted) rather than blocking ingestion or filling the disk.
+//
+// Delivery is at least once across a crash at any point, with no record of
+// deliveries beyond the files themselves: the daemon writes an alert's file
+// (Stage) before its event log line and offers it for delivery (Release) after.
+// A crash before the file is whole leaves the alert nowhere durable, like any
+// record after the checkpoint: a replay detects it again; a crash between the
+// file and the log line leaves a file whose alert the log lacks, which the next
+// start hands to OpenOutbox's fn to be logged, then delivers; a crash after the
+// log line leaves the file pending. The file goes only once the webhook
+// answered, so a crash between the answer and the removal sends that alert
+// again: receivers de-duplicate on Idempotency-Key. The webhook never learns of
+// an alert the log does not hold.
 type Outbox struct {
 	dir    string
 	url    string
@@ -47,8 +59,12 @@ type Outbox struct {
 // its path, counted (stswatch_webhook_deliveries_total{outcome="damaged"}) and
 // renamed to NAME.damaged for inspection, and the start goes on. A temporary
 // file left by a crash in the middle of a write is removed: it was never
-// renamed into place, so its alert was not yet acknowledged.
-func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics) (*Outbox, error) {
+// renamed into place, so its alert was not yet logged (see Stage).
+//
+// fn, when not nil, is called with each pending alert, oldest first, before
+// any is delivered: the daemon logs there the alert a crash left staged but
+// not logged. An error from fn stops the opening.
+func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics, fn func(detect.Event) error) (*Outbox, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
@@ -72,13 +88,19 @@ func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics) (
 			if _, err := fmt.Sscanf(name, "%d-", &seq); err == nil {
 				o.seq = max(o.seq, seq)
 			}
-			if err := checkOutboxFile(path); err != nil {
+			ev, err := readOutboxFile(path)
+			if err != nil {
 				log.Error("webhook outbox file damaged: not delivered", "file", path, "err", err)
 				m.webhook.WithLabelValues("damaged").Inc()
 				if err := os.Rename(path, path+".damaged"); err != nil {
 					log.Error("webhook outbox: damaged file not renamed", "file", path, "err", err)
 				}
 				continue
+			}
+			if fn != nil {
+				if err := fn(ev); err != nil {
+					return nil, fmt.Errorf("outbox %s: %w", path, err)
+				}
 			}
 			o.pending = append(o.pending, name)
 		}
@@ -87,44 +109,68 @@ func OpenOutbox(dir, url string, maxPending int, log *slog.Logger, m *metrics) (
 	return o, nil
 }
 
-// checkOutboxFile reports why the outbox file at path does not hold an alert
-// whole: it must decode, with the id and status its name ends with.
-func checkOutboxFile(path string) error {
+// readOutboxFile reads the alert of the outbox file at path, or says why the
+// file does not hold it whole: it must decode, with the id and status its
+// name ends with.
+func readOutboxFile(path string) (detect.Event, error) {
+	var ev detect.Event
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return ev, err
 	}
-	var ev detect.Event
 	if err := json.Unmarshal(b, &ev); err != nil {
-		return fmt.Errorf("not an alert record: %w", err)
+		return ev, fmt.Errorf("not an alert record: %w", err)
 	}
 	if ev.ID == "" || !strings.HasSuffix(filepath.Base(path), outboxSuffix(ev)) {
-		return fmt.Errorf("holds alert %q/%q, not the one its name gives", ev.ID, ev.Status)
+		return ev, fmt.Errorf("holds alert %q/%q, not the one its name gives", ev.ID, ev.Status)
 	}
-	return nil
+	return ev, nil
 }
 
 // outboxSuffix ends the name of an alert's outbox file, after its sequence.
 func outboxSuffix(ev detect.Event) string { return fmt.Sprintf("-%s-%s.json", ev.ID, ev.Status) }
 
-// Enqueue stores an alert for delivery. An alert already pending (the same id
-// and status, written again by a replay) is not stored twice.
+// Enqueue stores an alert for delivery (Stage, then Release). An alert
+// already pending (the same id and status, written again by a replay) is not
+// stored twice.
 func (o *Outbox) Enqueue(ev detect.Event) error {
+	name, err := o.Stage(ev)
+	if err != nil {
+		return err
+	}
+	o.Release(name)
+	return nil
+}
+
+// Stage writes an alert's file, whole (writeFileAtomic) and fsynced, but does
+// not offer it for delivery: Release does, once the alert is in the event log.
+// It returns the file's name, or "" when the alert is already pending.
+func (o *Outbox) Stage(ev detect.Event) (string, error) {
 	b, err := json.Marshal(ev)
 	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return "", fmt.Errorf("outbox: %w", err)
 	}
 	suffix := outboxSuffix(ev)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if slices.ContainsFunc(o.pending, func(n string) bool { return strings.HasSuffix(n, suffix) }) {
-		return nil
+		return "", nil
 	}
 	o.seq++
 	name := fmt.Sprintf("%020d%s", o.seq, suffix)
 	if err := writeFileAtomic(filepath.Join(o.dir, name), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return "", fmt.Errorf("outbox: %w", err)
 	}
+	return name, nil
+}
+
+// Release offers a staged alert (Stage's name; "" does nothing) for delivery.
+func (o *Outbox) Release(name string) {
+	if name == "" {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.pending = append(o.pending, name)
 	for len(o.pending) > o.max {
 		o.log.Warn("webhook outbox full: oldest alert dropped", "file", o.pending[0])
@@ -137,7 +183,6 @@ func (o *Outbox) Enqueue(ev detect.Event) error {
 	case o.wake <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 // Run delivers pending alerts until ctx ends.
