@@ -518,8 +518,7 @@ func parseUnixText(s string) (time.Time, error) {
 	if err != nil || f < 0 || f >= 1e11 || strings.ContainsAny(s, "eEnN") {
 		return time.Time{}, fmt.Errorf("%q is not a unix time", s)
 	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
+	return unixFloat(f) // seconds, as f < 1e11
 }
 
 // unixTime reads an integer unix time in seconds, ms, µs or ns, told by its size.
